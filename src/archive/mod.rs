@@ -1,0 +1,372 @@
+//! Stage 1 — reading an export (zip, tar, tar.gz or a folder) without extracting it.
+//!
+//! [`Archive::open`] identifies the container from its first bytes (not its name). Zip archives and
+//! folders are random-access: their entries are listed first, then read in parallel, one reader
+//! per thread. Tar streams are read in order, once. Every entry's bytes pass through a
+//! [`limits::Guarded`] reader that stops decompression bombs, then through the caller's
+//! [`EntryHandler`], which hashes and identifies them while they flow. Nothing is ever written to
+//! disk and the input is opened read-only.
+
+mod entry;
+mod folder;
+pub mod limits;
+mod tar;
+mod zip;
+
+pub use entry::{EntryKind, EntryMeta, PathProblem, decode_name, normalise_path};
+pub use limits::{Budget, Limits, Stop};
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+/// The kind of container an export comes in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Container {
+    /// A zip archive.
+    Zip,
+    /// An uncompressed tar archive.
+    Tar,
+    /// A gzip-compressed tar archive.
+    TarGz,
+    /// A folder on disk.
+    Folder,
+}
+
+impl Container {
+    /// The name written in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Container::Zip => "zip",
+            Container::Tar => "tar",
+            Container::TarGz => "tar-gz",
+            Container::Folder => "folder",
+        }
+    }
+}
+
+/// Why an export cannot be read at all.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ArchiveError {
+    /// The path does not exist or cannot be opened.
+    #[error("cannot open {path}: {source}")]
+    Open {
+        /// The path given.
+        path: PathBuf,
+        /// The system's error.
+        source: io::Error,
+    },
+    /// The file is not a zip, tar, tar.gz or folder.
+    #[error("{path}: not a zip, tar or tar.gz archive, nor a folder")]
+    UnknownContainer {
+        /// The path given.
+        path: PathBuf,
+    },
+    /// The container's directory could not be read.
+    #[error("{path}: unreadable {container} archive: {message}")]
+    Corrupt {
+        /// The path given.
+        path: PathBuf,
+        /// The container kind.
+        container: &'static str,
+        /// What the reader said.
+        message: String,
+    },
+}
+
+/// Receives each entry's bytes while they flow. Implementations must be shareable across threads.
+pub trait EntryHandler: Sync {
+    /// What handling one entry produces.
+    type Output: Send;
+    /// Reads the entry to its end (or until an error) and returns what it learnt.
+    fn handle(&self, meta: &EntryMeta, reader: &mut dyn Read) -> io::Result<Self::Output>;
+}
+
+/// Receives progress as bytes flow; the binary draws bars with it, the library never prints.
+pub trait Progress: Sync {
+    /// `n` more uncompressed bytes were read.
+    fn bytes(&self, _n: u64) {}
+    /// One more entry is done.
+    fn entry_done(&self) {}
+}
+
+/// A progress sink that ignores everything.
+pub struct NoProgress;
+impl Progress for NoProgress {}
+
+/// How reading one entry ended.
+#[derive(Debug)]
+pub enum Outcome<T> {
+    /// Read to its end.
+    Read(T),
+    /// Not read: selected out, or refused before reading (encrypted, unsafe path, ratio).
+    Skipped,
+    /// Reading failed part-way.
+    Failed {
+        /// What the decompressor or the file system said.
+        error: String,
+        /// The limit that stopped it, if a limit did.
+        stop: Option<Stop>,
+        /// Bytes delivered before the failure.
+        bytes_read: u64,
+    },
+}
+
+/// Everything one scan of an export produced.
+#[derive(Debug)]
+pub struct Scan<T> {
+    /// Every entry of the container, in container order.
+    pub entries: Vec<EntryMeta>,
+    /// What reading each entry gave, aligned with `entries`.
+    pub outcomes: Vec<Outcome<T>>,
+    /// An error that stopped the container from being read to its end (truncated tar, say).
+    pub container_error: Option<String>,
+    /// SHA-256 of the archive file's own bytes, when computed during the scan.
+    pub archive_sha256: Option<[u8; 32]>,
+    /// The total-size budget was exhausted: some entries were not read.
+    pub budget_exhausted: bool,
+    /// Uncompressed bytes read.
+    pub bytes_read: u64,
+}
+
+/// An opened export.
+pub struct Archive {
+    path: PathBuf,
+    container: Container,
+    zip: Option<zip::ZipIndex>,
+    listing: Option<Vec<EntryMeta>>,
+    /// Overlapping zip entries were detected at open.
+    pub overlapping: bool,
+    /// Number of zip entries whose names repeat an earlier one.
+    pub duplicate_names: usize,
+}
+
+impl Archive {
+    /// Opens an export, identifying its container from its content.
+    pub fn open(path: &Path) -> Result<Archive, ArchiveError> {
+        let open_err = |source| ArchiveError::Open { path: path.to_path_buf(), source };
+        let meta = std::fs::metadata(path).map_err(open_err)?;
+        if meta.is_dir() {
+            let listing = folder::list(path);
+            return Ok(Archive {
+                path: path.to_path_buf(),
+                container: Container::Folder,
+                zip: None,
+                listing: Some(listing),
+                overlapping: false,
+                duplicate_names: 0,
+            });
+        }
+        let mut head = [0u8; 512];
+        let n = read_up_to(&mut File::open(path).map_err(open_err)?, &mut head).map_err(open_err)?;
+        let head = &head[..n];
+        let container = if head.starts_with(b"PK\x03\x04")
+            || head.starts_with(b"PK\x05\x06")
+            || head.starts_with(b"PK\x07\x08")
+        {
+            Container::Zip
+        } else if head.starts_with(&[0x1f, 0x8b]) {
+            Container::TarGz
+        } else if n >= 262 && &head[257..262] == b"ustar" || tar::looks_like_v7(head) {
+            Container::Tar
+        } else {
+            return Err(ArchiveError::UnknownContainer { path: path.to_path_buf() });
+        };
+        let mut archive = Archive {
+            path: path.to_path_buf(),
+            container,
+            zip: None,
+            listing: None,
+            overlapping: false,
+            duplicate_names: 0,
+        };
+        if container == Container::Zip {
+            let index = zip::ZipIndex::open(path)?;
+            archive.overlapping = index.overlapping;
+            archive.duplicate_names = index.duplicate_names;
+            archive.listing = Some(index.list());
+            archive.zip = Some(index);
+        }
+        Ok(archive)
+    }
+
+    /// The path given.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The container kind.
+    pub fn container(&self) -> Container {
+        self.container
+    }
+
+    /// The entries, when the container lists them before reading (zip, folder).
+    pub fn listing(&self) -> Option<&[EntryMeta]> {
+        self.listing.as_deref()
+    }
+
+    /// Reads one small entry whole (a manifest), random-access containers only.
+    /// Returns `None` when the container is a stream or the entry is absent.
+    pub fn read_whole(&self, entry: &EntryMeta, max: u64) -> Option<io::Result<Vec<u8>>> {
+        let read = |r: &mut dyn Read| -> io::Result<Vec<u8>> {
+            let mut buf = Vec::new();
+            r.take(max + 1).read_to_end(&mut buf)?;
+            if buf.len() as u64 > max {
+                return Err(io::Error::other(format!("larger than {max} bytes")));
+            }
+            Ok(buf)
+        };
+        match self.container {
+            Container::Zip => Some(self.zip.as_ref()?.read_one(&self.path, entry.index, read)),
+            Container::Folder => Some(
+                File::open(self.path.join(&entry.path)).and_then(|mut f| read(&mut f)),
+            ),
+            Container::Tar | Container::TarGz => None,
+        }
+    }
+
+    /// Reads the selected entries once each, through `handler`, in parallel where the container
+    /// allows it. Entries not selected are listed and marked [`Outcome::Skipped`].
+    pub fn scan<H: EntryHandler>(
+        &self,
+        handler: &H,
+        select: &(dyn Fn(&EntryMeta) -> bool + Sync),
+        limits: &Limits,
+        progress: &dyn Progress,
+        hash_archive: bool,
+    ) -> Scan<H::Output> {
+        let budget = Budget::default();
+        let ctx = ReadCtx { handler, limits, budget: &budget, progress };
+        let mut scan = match self.container {
+            Container::Zip => {
+                let index = self.zip.as_ref().expect("zip index loaded at open");
+                let listing = self.listing.as_deref().unwrap_or_default();
+                let (outcomes, digest) = rayon::join(
+                    || index.scan(&self.path, listing, select, &ctx),
+                    || hash_archive.then(|| sha256_file(&self.path)).and_then(Result::ok),
+                );
+                Scan {
+                    entries: listing.to_vec(),
+                    outcomes,
+                    container_error: None,
+                    archive_sha256: digest,
+                    budget_exhausted: false,
+                    bytes_read: 0,
+                }
+            }
+            Container::Folder => {
+                let listing = self.listing.as_deref().unwrap_or_default();
+                Scan {
+                    entries: listing.to_vec(),
+                    outcomes: folder::scan(&self.path, listing, select, &ctx),
+                    container_error: None,
+                    archive_sha256: None,
+                    budget_exhausted: false,
+                    bytes_read: 0,
+                }
+            }
+            Container::Tar | Container::TarGz => {
+                tar::scan(&self.path, self.container == Container::TarGz, select, &ctx)
+            }
+        };
+        scan.budget_exhausted = budget.exhausted();
+        scan.bytes_read = budget.used();
+        scan
+    }
+}
+
+/// What every container's reader needs to read one entry.
+pub(crate) struct ReadCtx<'a, H> {
+    pub handler: &'a H,
+    pub limits: &'a Limits,
+    pub budget: &'a Budget,
+    pub progress: &'a dyn Progress,
+}
+
+impl<H: EntryHandler> ReadCtx<'_, H> {
+    /// Reads one entry through the guard and the handler.
+    pub fn read(&self, meta: &EntryMeta, reader: &mut dyn Read) -> Outcome<H::Output> {
+        if self.budget.exhausted() {
+            return Outcome::Failed {
+                error: "total size limit reached".into(),
+                stop: Some(Stop::Total),
+                bytes_read: 0,
+            };
+        }
+        let mut guarded = Guarded {
+            inner: limits::Guarded::new(
+                reader,
+                meta.declared_size,
+                meta.compressed_size,
+                self.limits,
+                self.budget,
+            ),
+            progress: self.progress,
+        };
+        let result = self.handler.handle(meta, &mut guarded);
+        self.progress.entry_done();
+        let stop = guarded.inner.stopped;
+        let bytes_read = guarded.inner.bytes_read();
+        match result {
+            Ok(out) if stop.is_none() => {
+                // A declared size larger than what the entry holds is a lie too.
+                match meta.declared_size {
+                    Some(d) if d != bytes_read && meta.compressed_size.is_some() => Outcome::Failed {
+                        error: format!("declared {d} bytes, read {bytes_read}"),
+                        stop: Some(Stop::OverDeclared),
+                        bytes_read,
+                    },
+                    _ => Outcome::Read(out),
+                }
+            }
+            Ok(_) => Outcome::Failed { error: "limit reached".into(), stop, bytes_read },
+            Err(e) => Outcome::Failed { error: e.to_string(), stop, bytes_read },
+        }
+    }
+}
+
+/// The guard plus progress reporting.
+struct Guarded<'a, R> {
+    inner: limits::Guarded<'a, R>,
+    progress: &'a dyn Progress,
+}
+
+impl<R: Read> Read for Guarded<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.progress.bytes(n as u64);
+        Ok(n)
+    }
+}
+
+/// Reads until `buf` is full or the reader ends.
+fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match r.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+/// SHA-256 of a whole file, read in 64 KiB chunks.
+pub fn sha256_file(path: &Path) -> io::Result<[u8; 32]> {
+    use sha2::Digest;
+    let mut f = File::open(path)?;
+    let mut h = sha2::Sha256::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(h.finalize().into())
+}

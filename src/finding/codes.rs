@@ -1,0 +1,227 @@
+//! The catalogue of finding codes: one line per check outcome, with its stable code, its default
+//! severity and its message in French and English. Adding a check outcome is one line here.
+
+use super::{Lang, Severity};
+use serde::{Serialize, Serializer};
+
+macro_rules! codes {
+    ($( $(#[$doc:meta])* $variant:ident = $code:literal, $sev:ident, $fr:literal, $en:literal; )*) => {
+        /// Stable identifier of a check outcome, written as `stage.what` in reports.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[non_exhaustive]
+        pub enum Code {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Code {
+            /// Every code, in catalogue order.
+            pub const ALL: &'static [Code] = &[ $( Code::$variant, )* ];
+
+            /// The stable string written in reports, e.g. `fixity.digest-mismatch`.
+            pub fn as_str(self) -> &'static str {
+                match self { $( Code::$variant => $code, )* }
+            }
+
+            /// The severity a finding of this code has unless a check says otherwise.
+            pub fn default_severity(self) -> Severity {
+                match self { $( Code::$variant => Severity::$sev, )* }
+            }
+
+            /// The message template in `lang`; `{name}` is replaced by the finding's parameter.
+            pub fn template(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $( (Code::$variant, Lang::Fr) => $fr, (Code::$variant, Lang::En) => $en, )*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    // ---- archive: reading the container safely ----
+    /// An entry's path climbs out of the archive with `..`.
+    ArchivePathTraversal = "archive.path-traversal", Error,
+        "chemin d'entrée qui sort de l'archive (« .. ») : entrée ignorée",
+        "entry path escapes the archive (\"..\"): entry skipped";
+    /// An entry's path is absolute or carries a drive letter.
+    ArchiveAbsolutePath = "archive.absolute-path", Error,
+        "chemin d'entrée absolu ou avec lettre de lecteur : entrée ignorée",
+        "absolute entry path or drive letter: entry skipped";
+    /// An entry's name is not valid UTF-8 (shown with replacement characters).
+    ArchiveNameEncoding = "archive.name-encoding", Warning,
+        "nom d'entrée qui n'est pas en UTF-8 (affiché avec des caractères de remplacement)",
+        "entry name is not UTF-8 (shown with replacement characters)";
+    /// A symbolic link inside the export; never followed.
+    ArchiveSymlink = "archive.symlink", Error,
+        "lien symbolique dans l'export : non suivi",
+        "symbolic link in the export: not followed";
+    /// A hard link, device, FIFO or other non-regular entry.
+    ArchiveSpecialEntry = "archive.special-entry", Error,
+        "entrée spéciale ({kind}) dans l'export : ignorée",
+        "special entry ({kind}) in the export: skipped";
+    /// Two entries share a name.
+    ArchiveDuplicateName = "archive.duplicate-name", Error,
+        "{count} entrée(s) portent un nom déjà utilisé dans l'archive",
+        "{count} entr(y/ies) reuse a name already present in the archive";
+    /// An encrypted entry: its content cannot be checked.
+    ArchiveEncrypted = "archive.encrypted", Error,
+        "entrée chiffrée : contenu invérifiable",
+        "encrypted entry: content cannot be checked";
+    /// Reading an entry failed: CRC error, truncated or corrupt data.
+    ArchiveCorrupt = "archive.corrupt", Error,
+        "entrée illisible ou corrompue ({error})",
+        "unreadable or corrupt entry ({error})";
+    /// The container itself could not be read to its end.
+    ArchiveTruncated = "archive.truncated", Error,
+        "archive tronquée ou corrompue : lecture arrêtée ({error})",
+        "truncated or corrupt archive: reading stopped ({error})";
+    /// The size an entry declares differs from the bytes it holds.
+    ArchiveSizeMismatch = "archive.size-mismatch", Error,
+        "taille déclarée {declared} octets, taille lue {actual} octets",
+        "declared size {declared} bytes, read {actual} bytes";
+    /// Zip entries overlap: the signature of an overlapping-entry zip bomb.
+    ArchiveOverlappingEntries = "archive.overlapping-entries", Error,
+        "des entrées de l'archive se chevauchent (technique de « zip bomb ») : lecture refusée",
+        "archive entries overlap (a zip-bomb technique): reading refused";
+    /// An entry expands beyond the allowed compression ratio.
+    ArchiveRatioExceeded = "archive.ratio-exceeded", Error,
+        "taux de compression {ratio}:1 au-delà de la limite {limit}:1 (bombe de décompression probable) : entrée non lue",
+        "compression ratio {ratio}:1 over the limit {limit}:1 (probable decompression bomb): entry not read";
+    /// The export expands beyond the allowed total size.
+    ArchiveTotalSizeExceeded = "archive.total-size-exceeded", Error,
+        "taille décompressée totale au-delà de la limite de {limit} octets : lecture arrêtée",
+        "total expanded size over the limit of {limit} bytes: reading stopped";
+    /// An archive inside the export: listed, not opened.
+    ArchiveNested = "archive.nested", Warning,
+        "archive imbriquée ({format}) : inventoriée mais non ouverte",
+        "nested archive ({format}): listed but not opened";
+    /// An entry of a folder export could not be read.
+    ArchiveUnreadable = "archive.unreadable", Error,
+        "fichier illisible ({error})",
+        "unreadable file ({error})";
+
+    // ---- inventory: formats and encodings ----
+    /// A file in a format classified as proprietary.
+    InventoryProprietaryFormat = "inventory.proprietary-format", Warning,
+        "format propriétaire : {format}",
+        "proprietary format: {format}";
+    /// A file whose format could not be identified.
+    InventoryUnknownFormat = "inventory.unknown-format", Warning,
+        "format non identifié",
+        "format not identified";
+    /// A text file that is not UTF-8.
+    InventoryNotUtf8 = "inventory.not-utf8", Warning,
+        "texte qui n'est pas en UTF-8 (probablement {encoding})",
+        "text not in UTF-8 (probably {encoding})";
+    /// An empty file.
+    InventoryEmptyFile = "inventory.empty-file", Warning,
+        "fichier vide",
+        "empty file";
+
+    // ---- manifest: finding and reading it ----
+    /// No manifest in the export: fixity cannot be verified.
+    ManifestAbsent = "manifest.absent", Warning,
+        "aucun manifeste (BagIt, SEDA ou reversa) : l'intégrité des fichiers ne peut pas être vérifiée",
+        "no manifest (BagIt, SEDA or reversa): file fixity cannot be verified";
+    /// The manifest cannot be parsed.
+    ManifestMalformed = "manifest.malformed", Error,
+        "manifeste illisible : {error}",
+        "unreadable manifest: {error}";
+    /// A manifest line or element is not understood.
+    ManifestInvalidLine = "manifest.invalid-line", Error,
+        "ligne ou élément de manifeste invalide : {error}",
+        "invalid manifest line or element: {error}";
+    /// Several manifests of different kinds; the first by priority is used.
+    ManifestSeveral = "manifest.several", Info,
+        "plusieurs manifestes trouvés ({kinds}) : {used} est utilisé",
+        "several manifests found ({kinds}): {used} is used";
+    /// A required BagIt tag file is missing or invalid.
+    ManifestBagitDeclaration = "manifest.bagit-declaration", Error,
+        "déclaration BagIt (bagit.txt) absente ou invalide : {error}",
+        "BagIt declaration (bagit.txt) missing or invalid: {error}";
+    /// A BagIt bag with no payload manifest.
+    ManifestBagitNoPayloadManifest = "manifest.bagit-no-payload-manifest", Error,
+        "aucun manifeste de contenu (manifest-<algorithme>.txt) dans le sac BagIt",
+        "no payload manifest (manifest-<algorithm>.txt) in the BagIt bag";
+    /// A BagIt bag that lists files to fetch from the network.
+    ManifestBagitFetch = "manifest.bagit-fetch", Warning,
+        "le sac BagIt liste des fichiers à télécharger (fetch.txt) : reversa ne télécharge rien, ils sont invérifiables",
+        "the BagIt bag lists files to download (fetch.txt): reversa never downloads, they cannot be verified";
+    /// The SEDA namespace is not one of 2.1, 2.2, 2.3.
+    ManifestSedaVersion = "manifest.seda-version", Error,
+        "espace de noms SEDA non reconnu ({namespace})",
+        "unknown SEDA namespace ({namespace})";
+
+    // ---- fixity: manifest against content ----
+    /// A file declared in the manifest is not in the export.
+    FixityMissingFile = "fixity.missing-file", Error,
+        "fichier déclaré dans le manifeste mais absent de l'export",
+        "file declared in the manifest but absent from the export";
+    /// A file in the export is not declared in the manifest.
+    FixityUnlistedFile = "fixity.unlisted-file", Error,
+        "fichier présent dans l'export mais absent du manifeste",
+        "file present in the export but not declared in the manifest";
+    /// The digest computed differs from the declared one.
+    FixityDigestMismatch = "fixity.digest-mismatch", Error,
+        "empreinte {algorithm} différente de celle du manifeste (attendue {expected}, calculée {actual})",
+        "{algorithm} digest differs from the manifest (expected {expected}, computed {actual})";
+    /// The size computed differs from the declared one.
+    FixitySizeMismatch = "fixity.size-mismatch", Error,
+        "taille différente de celle du manifeste (attendue {expected}, lue {actual} octets)",
+        "size differs from the manifest (expected {expected}, read {actual} bytes)";
+    /// A declared object has no digest.
+    FixityMissingDigest = "fixity.missing-digest", Error,
+        "objet déclaré sans empreinte",
+        "object declared without a digest";
+    /// A digest algorithm reversa does not know.
+    FixityUnsupportedAlgorithm = "fixity.unsupported-algorithm", Error,
+        "algorithme d'empreinte non pris en charge : {algorithm}",
+        "unsupported digest algorithm: {algorithm}";
+    /// MD5 or SHA-1: accepted for checking, but weak.
+    FixityWeakAlgorithm = "fixity.weak-algorithm", Warning,
+        "algorithme d'empreinte faible ({algorithm}) : accepté pour la vérification, à remplacer par SHA-256 ou SHA-512",
+        "weak digest algorithm ({algorithm}): accepted for checking, should be SHA-256 or SHA-512";
+    /// The same path is declared twice.
+    FixityDuplicateEntry = "fixity.duplicate-entry", Error,
+        "fichier déclaré plusieurs fois dans le manifeste",
+        "file declared more than once in the manifest";
+    /// A declared object with an empty path.
+    FixityEmptyUri = "fixity.empty-uri", Error,
+        "objet déclaré avec un chemin (Uri) vide",
+        "object declared with an empty path (Uri)";
+    /// A declared path that climbs out of the package.
+    FixityPathEscape = "fixity.path-escape", Error,
+        "chemin déclaré qui sort du paquet (« .. » ou chemin absolu)",
+        "declared path escapes the package (\"..\" or absolute path)";
+    /// BagIt Payload-Oxum does not match the payload.
+    FixityPayloadOxum = "fixity.payload-oxum", Error,
+        "Payload-Oxum déclaré {expected}, contenu réel {actual} (octets.fichiers)",
+        "Payload-Oxum declares {expected}, actual payload {actual} (octets.files)";
+    /// The digest could not be computed: the entry was not read to its end.
+    FixityUnverified = "fixity.unverified", Error,
+        "empreinte invérifiable : l'entrée n'a pas pu être lue",
+        "digest cannot be verified: the entry could not be read";
+}
+
+impl Serialize for Code {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_are_unique_and_shaped() {
+        let mut seen = HashSet::new();
+        for c in Code::ALL {
+            assert!(seen.insert(c.as_str()), "duplicate code {}", c.as_str());
+            let (stage, what) = c.as_str().split_once('.').expect("stage.what");
+            assert!(!stage.is_empty() && !what.is_empty());
+            assert!(!c.template(Lang::Fr).is_empty() && !c.template(Lang::En).is_empty());
+        }
+    }
+}

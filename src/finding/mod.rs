@@ -1,0 +1,228 @@
+//! The one finding type that every stage emits, and the catalogue of finding codes.
+//!
+//! A [`Finding`] names its check ([`Code`]), its [`Severity`], where it is ([`Location`]) and the
+//! parameters its message needs. Parameters never hold values read from the export's records:
+//! only counts, positions, paths, algorithm names and digests. Messages are rendered in French or
+//! English from the catalogue in [`codes`], so the JSON report and the terminal say the same thing.
+
+mod codes;
+
+pub use codes::Code;
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// How much a finding weighs on the verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// A fact worth knowing; never changes the verdict.
+    Info,
+    /// A weakness the reader should look at; does not by itself make the export fail.
+    Warning,
+    /// The export breaks an expectation: the verdict is "not satisfiable".
+    Error,
+}
+
+impl Severity {
+    /// The lowercase name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// Where a finding is: an entry of the archive, a line of a manifest, or both.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Location {
+    /// Path of the archive entry concerned, as written in the archive.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// The manifest file that declares it, when the finding comes from a manifest.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manifest: Option<String>,
+    /// 1-based line of the manifest (BagIt, reversa) or of the record file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    /// Identifier of the manifest element (SEDA `BinaryDataObject/@id`, JSON pointer).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub element: Option<String>,
+}
+
+impl Location {
+    /// A location naming one archive entry.
+    pub fn entry(path: impl Into<String>) -> Self {
+        Location { path: Some(path.into()), ..Default::default() }
+    }
+
+    /// A location naming a manifest file, and optionally a line of it.
+    pub fn manifest(manifest: impl Into<String>, line: Option<u64>) -> Self {
+        Location { manifest: Some(manifest.into()), line, ..Default::default() }
+    }
+
+    /// Adds the archive entry concerned.
+    pub fn with_path(mut self, path: impl Into<String>) -> Self {
+        self.path = Some(path.into());
+        self
+    }
+
+    /// Adds the manifest element concerned.
+    pub fn with_element(mut self, element: impl Into<String>) -> Self {
+        self.element = Some(element.into());
+        self
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut parts = Vec::new();
+        if let Some(p) = &self.path {
+            parts.push(p.clone());
+        }
+        if let Some(m) = &self.manifest {
+            match self.line {
+                Some(l) => parts.push(format!("{m}:{l}")),
+                None => parts.push(m.clone()),
+            }
+        } else if let Some(l) = self.line {
+            parts.push(format!("line {l}"));
+        }
+        if let Some(e) = &self.element {
+            parts.push(format!("#{e}"));
+        }
+        f.write_str(&parts.join(" "))
+    }
+}
+
+/// One problem or fact found in the export.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Stable code of the check that found it, e.g. `fixity.digest-mismatch`.
+    pub code: Code,
+    /// How much it weighs on the verdict.
+    pub severity: Severity,
+    /// Where it is.
+    pub location: Location,
+    /// The values its message needs (counts, sizes, algorithms, digests): never record values.
+    pub params: BTreeMap<&'static str, String>,
+}
+
+impl Finding {
+    /// A finding with the code's default severity.
+    pub fn new(code: Code, location: Location) -> Self {
+        Finding { code, severity: code.default_severity(), location, params: BTreeMap::new() }
+    }
+
+    /// Adds a parameter to the message.
+    pub fn with(mut self, key: &'static str, value: impl ToString) -> Self {
+        self.params.insert(key, value.to_string());
+        self
+    }
+
+    /// Overrides the default severity.
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
+    /// The message in the given language, with its parameters filled in.
+    pub fn message(&self, lang: Lang) -> String {
+        let template = self.code.template(lang);
+        fill(template, &self.params)
+    }
+
+    /// Sort key giving reports a stable order: severity (worst first), then code, then place.
+    pub fn sort_key(&self) -> (std::cmp::Reverse<Severity>, &'static str, &Location) {
+        (std::cmp::Reverse(self.severity), self.code.as_str(), &self.location)
+    }
+}
+
+/// Language of the rendered messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    /// French, the default.
+    #[default]
+    Fr,
+    /// English, on request.
+    En,
+}
+
+impl Lang {
+    /// The ISO 639-1 code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lang::Fr => "fr",
+            Lang::En => "en",
+        }
+    }
+
+    /// Picks the French or the English text.
+    pub fn pick<'a>(self, fr: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Fr => fr,
+            Lang::En => en,
+        }
+    }
+}
+
+/// Replaces each `{name}` in `template` by its parameter; unknown names are left as they are.
+fn fill(template: &str, params: &BTreeMap<&'static str, String>) -> String {
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        match after.find('}') {
+            Some(end) => {
+                let key = &after[..end];
+                match params.get(key) {
+                    Some(v) => out.push_str(v),
+                    None => {
+                        out.push('{');
+                        out.push_str(key);
+                        out.push('}');
+                    }
+                }
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push_str(&rest[start..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_are_filled_in_both_languages() {
+        let f = Finding::new(Code::FixityDigestMismatch, Location::entry("data/a.csv"))
+            .with("algorithm", "sha256");
+        assert!(f.message(Lang::Fr).contains("sha256"), "{}", f.message(Lang::Fr));
+        assert!(f.message(Lang::En).contains("sha256"));
+        assert_ne!(f.message(Lang::Fr), f.message(Lang::En));
+    }
+
+    #[test]
+    fn fill_leaves_unknown_names() {
+        let mut p = BTreeMap::new();
+        p.insert("a", "1".to_string());
+        assert_eq!(fill("x {a} {b} {", &p), "x 1 {b} {");
+    }
+
+    #[test]
+    fn location_display() {
+        let l = Location::manifest("manifest-sha256.txt", Some(3)).with_path("data/x");
+        assert_eq!(l.to_string(), "data/x manifest-sha256.txt:3");
+    }
+}

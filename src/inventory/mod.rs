@@ -1,0 +1,86 @@
+//! Stage 2 — inventory: for each entry, while its bytes flow once, the digests, the format (with
+//! its PRONOM id and openness class) and the text encoding.
+//!
+//! [`Inspector`] is the [`EntryHandler`] the pipeline hands to [`crate::archive::Archive::scan`].
+//! It reads each entry in 64 KiB chunks and feeds every chunk to the hashers, the format sniffer
+//! and the encoding probe; for the few entries named as manifests it also keeps the bytes (up to
+//! a limit), so that a tar stream whose manifest comes last still needs a single pass.
+
+pub mod digest;
+pub mod encoding;
+pub mod format;
+
+pub use digest::{Algorithm, AlgorithmSet, Digests, MultiHasher};
+pub use encoding::{Encoding, TextProbe};
+pub use format::{Format, Openness, Sniffer};
+
+use crate::archive::{EntryHandler, EntryMeta};
+use std::io::{self, Read};
+
+/// Chunk size for reading entries: hashing is fastest at 64 KiB on this machine kind.
+pub const CHUNK: usize = 64 * 1024;
+
+/// What the inventory learnt about one file.
+#[derive(Debug, Clone)]
+pub struct FileFacts {
+    /// Bytes read.
+    pub size: u64,
+    /// Digests computed.
+    pub digests: Digests,
+    /// Identified format.
+    pub format: Format,
+    /// Text encoding (or binary).
+    pub encoding: Encoding,
+    /// The entry's bytes, when it was asked to keep them (manifests) and they fit the limit.
+    pub captured: Option<Vec<u8>>,
+}
+
+/// Reads entries once, hashing, identifying and (for manifests) capturing them.
+pub struct Inspector<'a> {
+    /// Algorithms computed for every file.
+    pub algorithms: AlgorithmSet,
+    /// Which entries to keep in memory, and up to how many bytes.
+    pub capture: &'a (dyn Fn(&EntryMeta) -> Option<u64> + Sync),
+}
+
+impl EntryHandler for Inspector<'_> {
+    type Output = FileFacts;
+
+    fn handle(&self, meta: &EntryMeta, reader: &mut dyn Read) -> io::Result<FileFacts> {
+        let mut hasher = MultiHasher::new(self.algorithms);
+        let mut sniffer = Sniffer::new();
+        let mut probe = TextProbe::new();
+        let capture_limit = (self.capture)(meta);
+        let mut captured = capture_limit.map(|_| Vec::new());
+        let mut buf = vec![0u8; CHUNK];
+        let mut size = 0u64;
+        loop {
+            let n = match reader.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            let chunk = &buf[..n];
+            size += n as u64;
+            hasher.update(chunk);
+            sniffer.update(chunk);
+            probe.update(chunk);
+            if let (Some(c), Some(limit)) = (&mut captured, capture_limit) {
+                if (c.len() + n) as u64 <= limit {
+                    c.extend_from_slice(chunk);
+                } else {
+                    captured = None;
+                }
+            }
+        }
+        let encoding = probe.finish();
+        Ok(FileFacts {
+            size,
+            digests: hasher.finish(),
+            format: sniffer.finish(&meta.path, encoding),
+            encoding,
+            captured,
+        })
+    }
+}

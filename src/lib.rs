@@ -1,0 +1,26 @@
+//! reversa — checks that a vendor's data export lets a French commune leave.
+//!
+//! The library is laid out as the pipeline it runs, data flowing one way:
+//!
+//! ```text
+//! archive ─▶ inventory ─▶ manifest ─▶ checks ─▶ verdict ─▶ report
+//! (entries)  (digests,     (declared   (findings) (answer)   (JSON, terminal)
+//!             formats)      files)
+//! ```
+//!
+//! [`pipeline`] wires the stages together; [`finding`] is the vocabulary every stage speaks;
+//! [`demo`] writes sample exports for the demo, the tests and the benchmarks.
+#![deny(missing_docs)]
+
+pub mod archive;
+pub mod checks;
+pub mod demo;
+pub mod finding;
+pub mod inventory;
+pub mod manifest;
+pub mod pipeline;
+pub mod report;
+pub mod verdict;
+
+/// The tool's version, as written in every report.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
