@@ -64,8 +64,8 @@ pub enum PathProblem {
 pub fn normalise_path(raw: &str) -> (String, Option<PathProblem>) {
     let unified = raw.replace('\\', "/");
     let bytes = unified.as_bytes();
-    let absolute = unified.starts_with('/')
-        || (bytes.len() >= 2 && bytes[1] == b':' && bytes[0].is_ascii_alphabetic());
+    let absolute =
+        unified.starts_with('/') || (bytes.len() >= 2 && bytes[1] == b':' && bytes[0].is_ascii_alphabetic());
     let mut parts = Vec::new();
     let mut traversal = false;
     for part in unified.split('/') {

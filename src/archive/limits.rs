@@ -97,14 +97,7 @@ impl<'a, R: Read> Guarded<'a, R> {
                 cap = Some((ratio_cap, Stop::Ratio));
             }
         }
-        Guarded {
-            inner,
-            read: 0,
-            cap,
-            budget,
-            limit_total: limits.max_total_size,
-            stopped: None,
-        }
+        Guarded { inner, read: 0, cap, budget, limit_total: limits.max_total_size, stopped: None }
     }
 
     /// Bytes delivered so far.
@@ -151,7 +144,7 @@ mod tests {
     #[test]
     fn stops_past_the_declared_size() {
         let budget = Budget::default();
-        let data = vec![0u8; 100];
+        let data = [0u8; 100];
         let mut g = Guarded::new(&data[..], Some(50), None, &Limits::default(), &budget);
         assert!(drain(&mut g).is_err());
         assert_eq!(g.stopped, Some(Stop::OverDeclared));

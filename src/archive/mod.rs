@@ -86,6 +86,8 @@ pub trait EntryHandler: Sync {
 
 /// Receives progress as bytes flow; the binary draws bars with it, the library never prints.
 pub trait Progress: Sync {
+    /// Reading starts; totals are known for zip archives and folders, not for tar streams.
+    fn start(&self, _total_bytes: Option<u64>, _total_entries: Option<u64>) {}
     /// `n` more uncompressed bytes were read.
     fn bytes(&self, _n: u64) {}
     /// One more entry is done.
@@ -220,9 +222,7 @@ impl Archive {
         };
         match self.container {
             Container::Zip => Some(self.zip.as_ref()?.read_one(&self.path, entry.index, read)),
-            Container::Folder => Some(
-                File::open(self.path.join(&entry.path)).and_then(|mut f| read(&mut f)),
-            ),
+            Container::Folder => Some(File::open(self.path.join(&entry.path)).and_then(|mut f| read(&mut f))),
             Container::Tar | Container::TarGz => None,
         }
     }
@@ -239,6 +239,15 @@ impl Archive {
     ) -> Scan<H::Output> {
         let budget = Budget::default();
         let ctx = ReadCtx { handler, limits, budget: &budget, progress };
+        match &self.listing {
+            Some(listing) => {
+                let selected = listing.iter().filter(|m| select(m));
+                let (bytes, count) = selected
+                    .fold((0u64, 0u64), |(b, c), m| (b.saturating_add(m.declared_size.unwrap_or(0)), c + 1));
+                progress.start(Some(bytes), Some(count));
+            }
+            None => progress.start(None, None),
+        }
         let mut scan = match self.container {
             Container::Zip => {
                 let index = self.zip.as_ref().expect("zip index loaded at open");

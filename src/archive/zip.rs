@@ -24,8 +24,8 @@ impl ZipIndex {
             container: "zip",
             message: e.to_string(),
         };
-        let file = File::open(path)
-            .map_err(|source| ArchiveError::Open { path: path.to_path_buf(), source })?;
+        let file =
+            File::open(path).map_err(|source| ArchiveError::Open { path: path.to_path_buf(), source })?;
         let mut archive = zip::ZipArchive::new(file).map_err(corrupt)?;
         // Data ranges shared by several entries are how overlapping zip bombs multiply output.
         let overlapping = archive.has_overlapping_files().unwrap_or(true);

@@ -1,1 +1,108 @@
-//! checks
+//! Stage 4 — checks: each check reads the inventory (and the manifest) and emits findings.
+//!
+//! | check      | what it checks                                                        |
+//! |------------|-----------------------------------------------------------------------|
+//! | `safety`   | the container: paths, links, duplicates, encryption, corruption, bombs |
+//! | `fixity`   | the manifest against the files: presence both ways, sizes, digests    |
+//! | `formats`  | formats identified, open or proprietary, nested archives, empty files  |
+//! | `encoding` | text files in UTF-8                                                   |
+//!
+//! A check's status is `pass`, `warn` (only warnings), `fail` (an error) or `unverifiable`
+//! (the evidence it needs is missing, e.g. fixity without a manifest).
+
+mod fixity;
+mod formats;
+mod safety;
+
+use crate::archive::{Container, Limits};
+use crate::finding::{Finding, Severity};
+use crate::inventory::FileRecord;
+use crate::manifest::Manifest;
+use serde::Serialize;
+
+/// What the container itself told while being read.
+#[derive(Debug, Clone, Default)]
+pub struct ContainerFacts {
+    /// The container kind.
+    pub container: Option<Container>,
+    /// Zip entries overlap.
+    pub overlapping: bool,
+    /// Number of entries whose name repeats an earlier one (at least 1 when any).
+    pub duplicate_names: usize,
+    /// The container could not be read to its end.
+    pub container_error: Option<String>,
+    /// The total-size limit stopped reading.
+    pub budget_exhausted: bool,
+}
+
+/// Everything the checks read.
+pub struct CheckInput<'a> {
+    /// The container's own facts.
+    pub container: &'a ContainerFacts,
+    /// The inventory, in container order.
+    pub files: &'a [FileRecord],
+    /// The manifest used, if any.
+    pub manifest: Option<&'a Manifest>,
+    /// The limits in force.
+    pub limits: &'a Limits,
+}
+
+/// The outcome of one check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CheckStatus {
+    /// Nothing found.
+    Pass,
+    /// Only warnings.
+    Warn,
+    /// At least one error.
+    Fail,
+    /// The evidence the check needs is missing.
+    Unverifiable,
+}
+
+/// One check's result.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckResult {
+    /// The check's id (`safety`, `fixity`, `formats`, `encoding`).
+    pub id: &'static str,
+    /// Its outcome.
+    pub status: CheckStatus,
+    /// Findings it emitted, by severity.
+    pub errors: usize,
+    /// Warnings it emitted.
+    pub warnings: usize,
+}
+
+/// Every check, in report order.
+pub const CHECKS: &[&str] = &["safety", "fixity", "formats", "encoding"];
+
+/// Runs every check. Findings come back sorted: worst first, then by code and place.
+pub fn run(input: &CheckInput<'_>) -> (Vec<CheckResult>, Vec<Finding>) {
+    let mut results = Vec::new();
+    let mut all = Vec::new();
+    for &id in CHECKS {
+        let (findings, unverifiable) = match id {
+            "safety" => (safety::check(input), false),
+            "fixity" => fixity::check(input),
+            "formats" => (formats::check_formats(input), false),
+            "encoding" => (formats::check_encoding(input), false),
+            _ => unreachable!("every check id has an arm"),
+        };
+        let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
+        let warnings = findings.iter().filter(|f| f.severity == Severity::Warning).count();
+        let status = if errors > 0 {
+            CheckStatus::Fail
+        } else if unverifiable {
+            CheckStatus::Unverifiable
+        } else if warnings > 0 {
+            CheckStatus::Warn
+        } else {
+            CheckStatus::Pass
+        };
+        results.push(CheckResult { id, status, errors, warnings });
+        all.extend(findings);
+    }
+    all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    (results, all)
+}

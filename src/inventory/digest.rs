@@ -34,7 +34,8 @@ impl Algorithm {
 
     /// Parses the names BagIt, SEDA and reversa use: `md5`, `SHA-1`, `sha256`, `SHA-512`…
     pub fn parse(name: &str) -> Option<Algorithm> {
-        let n: String = name.chars().filter(|c| *c != '-' && *c != '_').collect::<String>().to_ascii_lowercase();
+        let n: String =
+            name.chars().filter(|c| *c != '-' && *c != '_').collect::<String>().to_ascii_lowercase();
         match n.as_str() {
             "md5" => Some(Algorithm::Md5),
             "sha1" => Some(Algorithm::Sha1),
@@ -45,7 +46,7 @@ impl Algorithm {
     }
 
     /// Length of the digest in bytes.
-    pub fn len(self) -> usize {
+    pub fn digest_len(self) -> usize {
         match self {
             Algorithm::Md5 => 16,
             Algorithm::Sha1 => 20,
@@ -76,6 +77,42 @@ impl AlgorithmSet {
         let mut s = AlgorithmSet::default();
         s.insert(Algorithm::Sha256);
         s
+    }
+
+    /// The set as bits (one per algorithm), for sharing through an atomic.
+    pub fn bits(self) -> u8 {
+        self.0
+    }
+
+    /// The set from [`AlgorithmSet::bits`].
+    pub fn from_bits(bits: u8) -> Self {
+        AlgorithmSet(bits & 0b1111)
+    }
+
+    /// The algorithms a manifest file names, guessed from its name and content: used while a tar
+    /// stream flows, so that files after the manifest get every digest it may ask for.
+    pub fn named_in(path: &str, bytes: &[u8]) -> Self {
+        let mut set = AlgorithmSet::default();
+        let name = path.rsplit('/').next().unwrap_or(path);
+        if let Some(alg) = name
+            .strip_suffix(".txt")
+            .and_then(|n| n.strip_prefix("manifest-").or_else(|| n.strip_prefix("tagmanifest-")))
+            .and_then(Algorithm::parse)
+        {
+            set.insert(alg);
+        }
+        if name == "manifest.xml" || name == "manifest.json" {
+            for (alg, needles) in [
+                (Algorithm::Md5, &["\"MD5\"", "\"md5\""][..]),
+                (Algorithm::Sha1, &["\"SHA-1\"", "\"SHA1\"", "\"sha1\""][..]),
+                (Algorithm::Sha512, &["\"SHA-512\"", "\"SHA512\"", "\"sha512\""][..]),
+            ] {
+                if needles.iter().any(|n| memchr::memmem::find(bytes, n.as_bytes()).is_some()) {
+                    set.insert(alg);
+                }
+            }
+        }
+        set
     }
 
     /// Adds an algorithm.

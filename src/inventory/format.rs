@@ -1,7 +1,81 @@
 //! Format identification by content (magic bytes, zip directory, PDF/A marker) and, for text,
 //! by name: each format with its PRONOM id and its openness class.
+//!
+//! [`Sniffer`] sees every chunk of an entry once, with bounded memory whatever the size:
+//!
+//! - the first 8 KiB (the *head*) are kept: magic numbers, the PDF header, a zip's first local
+//!   headers (an ODF `mimetype` entry, stored first, is read there), text sniffing;
+//! - after the first 1 KiB it knows what else to watch in the rest of the stream:
+//!   - a **zip** keeps a rolling copy of its last 64 KiB (the *tail*), where the End Of Central
+//!     Directory record and the central directory's file names tell OOXML (`xl/`, `word/`,
+//!     `ppt/` with `[Content_Types].xml`) from plain ZIP; when the central directory does not fit
+//!     in the tail, the names of the local headers in the head and of the central headers that
+//!     are in the tail are used instead;
+//!   - a **PDF** is searched (`memchr::memmem`, with an overlap carried between chunks) for the
+//!     XMP properties `pdfaid:part` and `pdfaid:conformance` (attribute or element form), which
+//!     make it PDF/A;
+//!   - an **OLE2** compound file is searched for its directory entry names (UTF-16LE, at offsets
+//!     that are multiples of 128): `Workbook` (Excel), `WordDocument` (Word),
+//!     `PowerPoint Document` (PowerPoint), `EncryptedPackage` (an encrypted Office 2007+ file);
+//! - text formats (XML, JSON, HTML, CSV…) are told from the head and the name, and only when
+//!   the [`Encoding`] found by the text probe is text (a UTF-16 head is read through its low
+//!   bytes), in this order: `{\rtf` is RTF; the names `*.ndjson`/`*.jsonl` are NDJSON,
+//!   `*.json`/`*.geojson` JSON, `*.csv` CSV, `*.tsv`/`*.tab` TSV; then, after a BOM and
+//!   whitespace, `<!DOCTYPE html` or `<html` (or `<` in a `*.html`/`*.htm`) is HTML, `<?xml` (or
+//!   `<` and a letter in a `*.xml`, `*.svg`, `*.gml`, `*.kml`… file) XML, `{"`, `{}` or `[`
+//!   followed by the start of a JSON value JSON (so that an INI `[section]` is not); any other
+//!   text is plain text. A text name on binary content is "unknown".
+//!
+//! Magic numbers: PNG, JPEG (APP1 `Exif` → Exif, APP0 `JFIF` → JFIF), TIFF (`II*\0`, `MM\0*`),
+//! GIF, gzip, bzip2, xz, 7z, RAR (4 and 5), tar (`ustar` at 257, or a valid v7 header checksum),
+//! SQLite, Microsoft Access (`Standard Jet DB`, `Standard ACE DB`), dBASE (a `*.dbf` name and
+//! a plausible header). For OLE2, a `.xls`/`.doc`/`.ppt` name wins over the directory names
+//! (embedded objects bring their own `Workbook` or `WordDocument`); without it, the first
+//! entry found wins.
+//!
+//! ## Openness
+//!
+//! "Open" means an open, documented standard that anyone may implement without royalty;
+//! "proprietary" a format controlled by one vendor, or undocumented; "unknown" that nothing
+//! could be classified.
+//!
+//! | Format | PRONOM | Openness | Why |
+//! |---|---|---|---|
+//! | PDF 1.0–1.7, 2.0 | fmt/14–fmt/20, fmt/276, fmt/1129 | open | ISO 32000-1 (PDF 1.7) and ISO 32000-2 (PDF 2.0); earlier versions are published by Adobe |
+//! | PDF/A-1, -2, -3, -4 | fmt/95, fmt/354, fmt/476–fmt/481 (PDF/A-4: none) | open | ISO 19005, the ISO profile of PDF for long-term archiving |
+//! | ODS, ODT, ODP, ODG (ODF) | fmt/295, fmt/291, fmt/293, fmt/297 | open | ISO/IEC 26300 (OASIS ODF); RGI v2 "recommandé" |
+//! | XLSX, DOCX, PPTX (OOXML) | fmt/214, fmt/412, fmt/215 | open, with note "RGI v2 : en observation" | ISO/IEC 29500, but the RGI v2 classes OOXML "en observation", not "recommandé" |
+//! | XLSB | fmt/595 | proprietary | binary Excel format, published by Microsoft only ([MS-XLSB]), not standardised |
+//! | EPUB | fmt/483 | open | W3C EPUB 3 / ISO/IEC TS 30135 |
+//! | CSV | x-fmt/18 | open | RFC 4180 |
+//! | TSV | x-fmt/13 | open | IANA `text/tab-separated-values` registration |
+//! | Plain text | x-fmt/111 | open | characters only, no structure to implement |
+//! | XML | fmt/101 | open | W3C XML 1.0 Recommendation |
+//! | JSON | fmt/817 | open | RFC 8259 / ECMA-404 |
+//! | NDJSON / JSON Lines | — | open | public specification: one RFC 8259 JSON text per line |
+//! | HTML | fmt/471 (HTML 5), fmt/96 | open | WHATWG / W3C HTML standard |
+//! | RTF | — | proprietary | Microsoft specification, frozen since 2008, never standardised |
+//! | PNG | fmt/13 | open | ISO/IEC 15948, W3C Recommendation |
+//! | JPEG (JFIF, Exif, raw) | fmt/43, fmt/645, fmt/41 | open | ISO/IEC 10918-1 (JFIF: ISO/IEC 10918-5; Exif: public JEITA/CIPA specification) |
+//! | TIFF | fmt/353 | open | public TIFF 6.0 specification; ISO 12639 (TIFF/IT) and ISO 12234-2 (TIFF/EP) |
+//! | GIF 87a, 89a | fmt/3, fmt/4 | open | public CompuServe specification; the LZW patents expired in 2004 |
+//! | ZIP | x-fmt/263 | open | public PKWARE APPNOTE; ISO/IEC 21320-1 |
+//! | gzip | x-fmt/266 | open | RFC 1952 |
+//! | bzip2 | x-fmt/268 | open | documented format with a free reference implementation |
+//! | xz | — | open | public `.xz` file format specification (Tukaani) |
+//! | tar | x-fmt/265 | open | POSIX.1 (IEEE 1003.1) `ustar` interchange format |
+//! | 7z | fmt/484 | open | public 7z format specification, free (LGPL) reference implementation |
+//! | SQLite 3 | fmt/729 | open | public-domain, fully documented file format, recommended for archiving by the Library of Congress |
+//! | RAR (1.5–4.x, 5) | x-fmt/264, fmt/411, fmt/613 | proprietary | RARLAB format: the compressor is licensed, no free encoder |
+//! | XLS, DOC, PPT (97–2003) | fmt/61, fmt/40, fmt/126 | proprietary | Microsoft binary formats, specification published by the vendor only |
+//! | Other OLE2 compound file | — | proprietary | Microsoft container (Outlook `.msg`, `.msi`, old Office…) |
+//! | Encrypted Office document | fmt/494 | proprietary | OLE2-wrapped encrypted OOXML: unreadable without the password |
+//! | Microsoft Access (MDB, ACCDB) | x-fmt/239, x-fmt/240, fmt/275 | proprietary | undocumented Microsoft Jet / ACE database format |
+//! | dBASE (DBF) | x-fmt/8, x-fmt/9, x-fmt/10, x-fmt/271, fmt/373, fmt/374 | proprietary | de facto vendor format (dBASE, FoxPro), never standardised |
+//! | empty file, unknown | — | unknown | nothing to classify |
 
 use super::encoding::Encoding;
+use memchr::memmem;
 use serde::Serialize;
 
 /// Whether a format is an open standard, from the documented table in this module.
@@ -16,6 +90,20 @@ pub enum Openness {
     Unknown,
 }
 
+impl Openness {
+    /// The class's label: `open`, `proprietary` or `unknown`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Openness::Open => "open",
+            Openness::Proprietary => "proprietary",
+            Openness::Unknown => "unknown",
+        }
+    }
+}
+
+/// The note attached to OOXML formats (XLSX, DOCX, PPTX).
+pub const NOTE_OOXML: &str = "RGI v2 : en observation";
+
 /// An identified format.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Format {
@@ -27,26 +115,1344 @@ pub struct Format {
     pub mime: &'static str,
     /// Openness class.
     pub openness: Openness,
+    /// A remark on the classification, e.g. [`NOTE_OOXML`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<&'static str>,
     /// The format is an archive (zip, tar, gzip, 7z, rar…): listed, never opened.
     #[serde(skip)]
     pub archive: bool,
 }
 
+/// Shorthand for the formats of this module.
+const fn fmt(
+    name: &'static str,
+    puid: Option<&'static str>,
+    mime: &'static str,
+    openness: Openness,
+) -> Format {
+    Format { name, puid, mime, openness, note: None, archive: false }
+}
+
+/// Shorthand for an archive format.
+const fn archive(
+    name: &'static str,
+    puid: Option<&'static str>,
+    mime: &'static str,
+    openness: Openness,
+) -> Format {
+    Format { name, puid, mime, openness, note: None, archive: true }
+}
+
+use Openness::{Open, Proprietary, Unknown};
+
+const EMPTY: Format = fmt("empty", None, "application/x-empty", Unknown);
+const UNKNOWN: Format = fmt("unknown", None, "application/octet-stream", Unknown);
+const ZIP: Format = archive("ZIP", Some("x-fmt/263"), "application/zip", Open);
+const GZIP: Format = archive("gzip", Some("x-fmt/266"), "application/gzip", Open);
+const BZIP2: Format = archive("bzip2", Some("x-fmt/268"), "application/x-bzip2", Open);
+const XZ: Format = archive("xz", None, "application/x-xz", Open);
+const TAR: Format = archive("tar", Some("x-fmt/265"), "application/x-tar", Open);
+const SEVEN_Z: Format = archive("7z", Some("fmt/484"), "application/x-7z-compressed", Open);
+const RAR2: Format = archive("RAR", Some("x-fmt/264"), "application/vnd.rar", Proprietary);
+const RAR4: Format = archive("RAR", Some("fmt/411"), "application/vnd.rar", Proprietary);
+const RAR5: Format = archive("RAR 5", Some("fmt/613"), "application/vnd.rar", Proprietary);
+const XLSX: Format = Format {
+    note: Some(NOTE_OOXML),
+    ..fmt("XLSX", Some("fmt/214"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Open)
+};
+const DOCX: Format = Format {
+    note: Some(NOTE_OOXML),
+    ..fmt(
+        "DOCX",
+        Some("fmt/412"),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        Open,
+    )
+};
+const PPTX: Format = Format {
+    note: Some(NOTE_OOXML),
+    ..fmt(
+        "PPTX",
+        Some("fmt/215"),
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        Open,
+    )
+};
+const XLSB: Format =
+    fmt("XLSB", Some("fmt/595"), "application/vnd.ms-excel.sheet.binary.macroenabled.12", Proprietary);
+const ODS: Format = fmt("ODS", Some("fmt/295"), "application/vnd.oasis.opendocument.spreadsheet", Open);
+const ODT: Format = fmt("ODT", Some("fmt/291"), "application/vnd.oasis.opendocument.text", Open);
+const ODP: Format = fmt("ODP", Some("fmt/293"), "application/vnd.oasis.opendocument.presentation", Open);
+const ODG: Format = fmt("ODG", Some("fmt/297"), "application/vnd.oasis.opendocument.graphics", Open);
+const ODF: Format = fmt("OpenDocument", None, "application/vnd.oasis.opendocument", Open);
+const EPUB: Format = fmt("EPUB", Some("fmt/483"), "application/epub+zip", Open);
+const XLS: Format = fmt("XLS", Some("fmt/61"), "application/vnd.ms-excel", Proprietary);
+const DOC: Format = fmt("DOC", Some("fmt/40"), "application/msword", Proprietary);
+const PPT: Format = fmt("PPT", Some("fmt/126"), "application/vnd.ms-powerpoint", Proprietary);
+const OLE2: Format = fmt("OLE2 compound file", None, "application/x-ole-storage", Proprietary);
+const OFFICE_ENCRYPTED: Format =
+    fmt("encrypted Office document", Some("fmt/494"), "application/x-ole-storage", Proprietary);
+const PNG: Format = fmt("PNG", Some("fmt/13"), "image/png", Open);
+const JPEG_JFIF: Format = fmt("JPEG (JFIF)", Some("fmt/43"), "image/jpeg", Open);
+const JPEG_EXIF: Format = fmt("JPEG (Exif)", Some("fmt/645"), "image/jpeg", Open);
+const JPEG_RAW: Format = fmt("JPEG", Some("fmt/41"), "image/jpeg", Open);
+const TIFF: Format = fmt("TIFF", Some("fmt/353"), "image/tiff", Open);
+const GIF87: Format = fmt("GIF 87a", Some("fmt/3"), "image/gif", Open);
+const GIF89: Format = fmt("GIF 89a", Some("fmt/4"), "image/gif", Open);
+const SQLITE: Format = fmt("SQLite 3", Some("fmt/729"), "application/vnd.sqlite3", Open);
+const ACCESS_JET3: Format =
+    fmt("Microsoft Access (Jet 3)", Some("x-fmt/239"), "application/x-msaccess", Proprietary);
+const ACCESS_JET4: Format =
+    fmt("Microsoft Access (Jet 4)", Some("x-fmt/240"), "application/x-msaccess", Proprietary);
+const ACCESS_ACE: Format =
+    fmt("Microsoft Access (ACCDB)", Some("fmt/275"), "application/x-msaccess", Proprietary);
+const RTF: Format = fmt("RTF", None, "application/rtf", Proprietary);
+const XML: Format = fmt("XML", Some("fmt/101"), "application/xml", Open);
+const JSON: Format = fmt("JSON", Some("fmt/817"), "application/json", Open);
+const NDJSON: Format = fmt("NDJSON", None, "application/x-ndjson", Open);
+const CSV: Format = fmt("CSV", Some("x-fmt/18"), "text/csv", Open);
+const TSV: Format = fmt("TSV", Some("x-fmt/13"), "text/tab-separated-values", Open);
+const HTML5: Format = fmt("HTML 5", Some("fmt/471"), "text/html", Open);
+const HTML: Format = fmt("HTML", Some("fmt/96"), "text/html", Open);
+const TEXT: Format = fmt("plain text", Some("x-fmt/111"), "text/plain", Open);
+
+impl Format {
+    /// The format of an empty file.
+    pub fn empty() -> Format {
+        EMPTY
+    }
+
+    /// The format of unidentified bytes.
+    pub fn unknown() -> Format {
+        UNKNOWN
+    }
+
+    /// Whether the format is text, whose encoding matters (CSV, TSV, plain text, XML, JSON,
+    /// NDJSON, HTML, RTF): a PDF or a zip whose bytes happen to look like 8-bit text is not.
+    pub fn is_text(&self) -> bool {
+        self.mime.starts_with("text/")
+            || matches!(
+                self.mime,
+                "application/xml" | "application/json" | "application/x-ndjson" | "application/rtf"
+            )
+    }
+
+    /// The broad family of the format: `spreadsheet`, `document`, `presentation`, `image`,
+    /// `text`, `data`, `archive`, `container`, or `unknown` (also for empty files).
+    pub fn family(&self) -> &'static str {
+        if self.archive {
+            return "archive";
+        }
+        if self.mime == "application/pdf" {
+            return "document";
+        }
+        if self.mime.starts_with("image/") || self.name == "ODG" {
+            return "image";
+        }
+        match self.name {
+            "XLSX" | "XLSB" | "XLS" | "ODS" | "CSV" | "TSV" => "spreadsheet",
+            "DOCX" | "DOC" | "ODT" | "RTF" | "EPUB" | "OpenDocument" => "document",
+            "PPTX" | "PPT" | "ODP" => "presentation",
+            "plain text" | "HTML" | "HTML 5" => "text",
+            "XML" | "JSON" | "NDJSON" | "SQLite 3" | "dBASE (DBF)" => "data",
+            n if n.starts_with("Microsoft Access") => "data",
+            "OLE2 compound file" | "encrypted Office document" => "container",
+            _ => "unknown",
+        }
+    }
+}
+
+/// Bytes kept from the start of the stream.
+const HEAD: usize = 8 * 1024;
+/// Bytes of a zip kept from the end of the stream, for its central directory.
+const TAIL: usize = 64 * 1024;
+/// Bytes of head looked at before choosing what to watch in the rest of the stream (a PDF
+/// header may come after up to 1 KiB of junk).
+const DECIDE: usize = 1024;
+
+/// What the rest of the stream is watched for, once the first [`DECIDE`] bytes are known.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Fewer than [`DECIDE`] bytes seen so far.
+    #[default]
+    Undecided,
+    /// Nothing beyond the head.
+    Plain,
+    /// A zip: keep the tail.
+    Zip,
+    /// A PDF: search for the PDF/A identification.
+    Pdf,
+    /// An OLE2 compound file: search for directory entry names.
+    Ole2,
+}
+
+const OLE2_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+
+/// Chooses the mode from the head.
+fn decide(head: &[u8]) -> Mode {
+    if pdf_header(head).is_some() {
+        Mode::Pdf
+    } else if head.starts_with(b"PK\x03\x04")
+        || head.starts_with(b"PK\x05\x06")
+        || head.starts_with(b"PK\x07\x08")
+    {
+        Mode::Zip
+    } else if head.starts_with(OLE2_MAGIC) {
+        Mode::Ole2
+    } else {
+        Mode::Plain
+    }
+}
+
+/// Where `%PDF-` starts in the first 1 KiB, if it does.
+fn pdf_header(head: &[u8]) -> Option<usize> {
+    memmem::find(&head[..head.len().min(DECIDE)], b"%PDF-")
+}
+
+/// A rolling copy of the last [`TAIL`] bytes of the stream.
+#[derive(Debug, Default)]
+struct Tail {
+    /// The bytes, in ring order once full.
+    buf: Vec<u8>,
+    /// When full, where the oldest byte is (and the next write goes).
+    pos: usize,
+}
+
+impl Tail {
+    fn push(&mut self, mut data: &[u8]) {
+        if data.len() >= TAIL {
+            self.buf.clear();
+            self.buf.extend_from_slice(&data[data.len() - TAIL..]);
+            self.pos = 0;
+            return;
+        }
+        if self.buf.len() < TAIL {
+            let take = (TAIL - self.buf.len()).min(data.len());
+            self.buf.extend_from_slice(&data[..take]);
+            data = &data[take..];
+            if data.is_empty() {
+                return;
+            }
+        }
+        let first = (TAIL - self.pos).min(data.len());
+        self.buf[self.pos..self.pos + first].copy_from_slice(&data[..first]);
+        let rest = &data[first..];
+        self.buf[..rest.len()].copy_from_slice(rest);
+        self.pos = (self.pos + data.len()) % TAIL;
+    }
+
+    /// The bytes in stream order.
+    fn into_vec(mut self) -> Vec<u8> {
+        self.buf.rotate_left(self.pos);
+        self.buf
+    }
+}
+
+/// Searches a stream for needles, with `window` bytes after each hit, across chunk
+/// boundaries: the last bytes of each chunk are carried to the next one, and a hit is only
+/// reported once its window is complete (or at the end of the stream).
+struct MarkerScan {
+    finders: Vec<memmem::Finder<'static>>,
+    /// Bytes carried over: those a hit with its window could still start in.
+    keep: usize,
+    window: usize,
+    /// Carry, then the current chunk.
+    buf: Vec<u8>,
+    /// Stream offset of `buf[0]`.
+    base: u64,
+}
+
+impl MarkerScan {
+    fn new(needles: &[&'static [u8]], window: usize) -> Self {
+        let longest = needles.iter().map(|n| n.len()).max().unwrap_or(1);
+        MarkerScan {
+            finders: needles.iter().map(|n| memmem::Finder::new(*n)).collect(),
+            keep: longest + window - 1,
+            window,
+            buf: Vec::new(),
+            base: 0,
+        }
+    }
+
+    /// Feeds a chunk (empty with `last` at the end), calling `hit(needle index, stream offset,
+    /// bytes from the hit on, window included when available)`.
+    fn feed(&mut self, chunk: &[u8], last: bool, hit: &mut impl FnMut(usize, u64, &[u8])) {
+        self.buf.extend_from_slice(chunk);
+        // Hits starting in the last `keep` bytes wait for the next chunk (they are carried).
+        let limit = if last { self.buf.len() } else { self.buf.len().saturating_sub(self.keep) };
+        for (i, finder) in self.finders.iter().enumerate() {
+            let span = finder.needle().len() + self.window;
+            for p in finder.find_iter(&self.buf) {
+                if p >= limit {
+                    break;
+                }
+                let end = (p + span).min(self.buf.len());
+                hit(i, self.base + p as u64, &self.buf[p..end]);
+            }
+        }
+        let drop = self.buf.len().saturating_sub(self.keep);
+        self.buf.drain(..drop);
+        self.base += drop as u64;
+    }
+}
+
+/// Needles for PDF/A identification.
+const PDFA_NEEDLES: [&[u8]; 2] = [b"pdfaid:part", b"pdfaid:conformance"];
+
+/// The PDF/A identification found so far.
+#[derive(Debug, Default, Clone, Copy)]
+struct PdfA {
+    part: Option<u8>,
+    conformance: Option<u8>,
+}
+
+/// The value after an XMP property name: `="1"`, `='1'` or `>1<`, trimmed.
+fn xmp_value(after: &[u8]) -> Option<&[u8]> {
+    let trim = <[u8]>::trim_ascii;
+    let s = trim(after);
+    let (&first, rest) = s.split_first()?;
+    match first {
+        b'=' => {
+            let rest = trim(rest);
+            let (&quote, rest) = rest.split_first()?;
+            if quote != b'"' && quote != b'\'' {
+                return None;
+            }
+            let end = rest.iter().position(|&b| b == quote)?;
+            Some(trim(&rest[..end]))
+        }
+        b'>' => {
+            let end = rest.iter().position(|&b| b == b'<')?;
+            Some(trim(&rest[..end]))
+        }
+        _ => None,
+    }
+}
+
+/// Needles for OLE2 directory entry names (UTF-16LE).
+const OLE2_NEEDLES: [&[u8]; 4] = [
+    b"W\0o\0r\0k\0b\0o\0o\0k\0",
+    b"W\0o\0r\0d\0D\0o\0c\0u\0m\0e\0n\0t\0",
+    b"P\0o\0w\0e\0r\0P\0o\0i\0n\0t\0 \0D\0o\0c\0u\0m\0e\0n\0t\0",
+    b"E\0n\0c\0r\0y\0p\0t\0e\0d\0P\0a\0c\0k\0a\0g\0e\0",
+];
+
+/// What the names of a zip's entries say.
+#[derive(Debug, Default, Clone)]
+struct ZipNames {
+    content_types: bool,
+    xl: bool,
+    xl_main: bool,
+    xlsb: bool,
+    word: bool,
+    word_main: bool,
+    ppt: bool,
+    ppt_main: bool,
+    /// `META-INF/manifest.xml` and `content.xml`: an ODF package, even without `mimetype`.
+    odf_manifest: bool,
+    odf_content: bool,
+    /// The content of a stored `mimetype` entry (ODF, EPUB).
+    mimetype: Option<Vec<u8>>,
+}
+
+impl ZipNames {
+    fn note(&mut self, name: &[u8]) {
+        if name == b"[Content_Types].xml" {
+            self.content_types = true;
+        } else if let Some(rest) = name.strip_prefix(b"xl/") {
+            self.xl = true;
+            self.xl_main |= rest.starts_with(b"workbook.") || rest.starts_with(b"worksheets/");
+            self.xlsb |= rest == b"workbook.bin";
+        } else if let Some(rest) = name.strip_prefix(b"word/") {
+            self.word = true;
+            self.word_main |= rest == b"document.xml";
+        } else if let Some(rest) = name.strip_prefix(b"ppt/") {
+            self.ppt = true;
+            self.ppt_main |= rest == b"presentation.xml" || rest.starts_with(b"slides/");
+        } else if name == b"META-INF/manifest.xml" {
+            self.odf_manifest = true;
+        } else if name == b"content.xml" {
+            self.odf_content = true;
+        }
+    }
+
+    fn format(&self) -> Format {
+        if let Some(m) = &self.mimetype {
+            let m = m.trim_ascii();
+            if let Some(kind) = m.strip_prefix(b"application/vnd.oasis.opendocument.") {
+                return match kind {
+                    b"spreadsheet" => ODS,
+                    b"text" => ODT,
+                    b"presentation" => ODP,
+                    b"graphics" => ODG,
+                    _ => ODF,
+                };
+            }
+            if m == b"application/epub+zip" {
+                return EPUB;
+            }
+        }
+        let ooxml = |prefix: bool, main: bool| prefix && (self.content_types || main);
+        if ooxml(self.xl, self.xl_main) {
+            return if self.xlsb { XLSB } else { XLSX };
+        }
+        if ooxml(self.word, self.word_main) {
+            return DOCX;
+        }
+        if ooxml(self.ppt, self.ppt_main) {
+            return PPTX;
+        }
+        if self.odf_manifest && self.odf_content {
+            return ODF;
+        }
+        ZIP
+    }
+}
+
+fn u16_at(b: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_le_bytes(b.get(at..at + 2)?.try_into().ok()?))
+}
+
+fn u32_at(b: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
+}
+
+fn u64_at(b: &[u8], at: usize) -> Option<u64> {
+    Some(u64::from_le_bytes(b.get(at..at + 8)?.try_into().ok()?))
+}
+
+/// Walks the local file headers in the head, noting names and a stored `mimetype`'s content.
+fn zip_local_names(head: &[u8], names: &mut ZipNames) {
+    let mut q = 0usize;
+    for _ in 0..1000 {
+        if head.get(q..q + 4) != Some(b"PK\x03\x04") {
+            // Not where the sizes said (e.g. a data descriptor follows): look for the next one.
+            match memmem::find(head.get(q..).unwrap_or_default(), b"PK\x03\x04") {
+                Some(d) => q += d,
+                None => return,
+            }
+        }
+        let (Some(flags), Some(method), Some(csize), Some(n), Some(m)) = (
+            u16_at(head, q + 6),
+            u16_at(head, q + 8),
+            u32_at(head, q + 18),
+            u16_at(head, q + 26),
+            u16_at(head, q + 28),
+        ) else {
+            return;
+        };
+        let (n, m) = (n as usize, m as usize);
+        let Some(name) = head.get(q + 30..q + 30 + n) else { return };
+        names.note(name);
+        let data = q + 30 + n + m;
+        if name == b"mimetype" && method == 0 && names.mimetype.is_none() {
+            let rest = head.get(data..).unwrap_or_default();
+            let rest = &rest[..rest.len().min(128)];
+            let content = if csize == 0 && flags & 0x08 != 0 {
+                // Sizes in a data descriptor: the content ends at the next signature.
+                Some(&rest[..memmem::find(rest, b"PK").unwrap_or(rest.len())])
+            } else {
+                rest.get(..csize as usize)
+            };
+            names.mimetype = content.map(<[u8]>::to_vec);
+        }
+        q = data.saturating_add(csize as usize);
+        if q >= head.len() {
+            return;
+        }
+    }
+}
+
+/// Notes the names of the central directory headers in `cd`, walking them in order.
+fn zip_central_names(cd: &[u8], names: &mut ZipNames) {
+    let mut q = 0usize;
+    while cd.get(q..q + 4) == Some(b"PK\x01\x02") {
+        let (Some(n), Some(m), Some(k)) = (u16_at(cd, q + 28), u16_at(cd, q + 30), u16_at(cd, q + 32)) else {
+            return;
+        };
+        let Some(name) = cd.get(q + 46..q + 46 + n as usize) else { return };
+        names.note(name);
+        q += 46 + n as usize + m as usize + k as usize;
+    }
+}
+
+/// Notes the names of whatever central directory headers are found in `bytes` (part of a
+/// central directory that did not fit in the tail).
+fn zip_scan_central_names(bytes: &[u8], names: &mut ZipNames) {
+    for p in memmem::find_iter(bytes, b"PK\x01\x02") {
+        if let Some(n) = u16_at(bytes, p + 28)
+            && let Some(name) = bytes.get(p + 46..p + 46 + n as usize)
+        {
+            names.note(name);
+        }
+    }
+}
+
+/// Reads the central directory from the tail (the last `tail.len()` bytes of a `total`-byte
+/// stream); when it is not entirely in the tail, the central headers that are.
+fn zip_tail_names(tail: &[u8], total: u64, names: &mut ZipNames) {
+    let tail_start = total - tail.len() as u64;
+    // The End Of Central Directory record: the last one whose comment ends the stream, else the
+    // last one at all.
+    let candidates: Vec<usize> =
+        memmem::rfind_iter(tail, b"PK\x05\x06").filter(|&p| p + 22 <= tail.len()).take(16).collect();
+    let Some(eocd) = candidates
+        .iter()
+        .copied()
+        .find(|&p| u16_at(tail, p + 20).is_some_and(|c| p + 22 + c as usize == tail.len()))
+        .or_else(|| candidates.first().copied())
+    else {
+        return;
+    };
+    let (Some(entries), Some(cd_size32)) = (u16_at(tail, eocd + 10), u32_at(tail, eocd + 12)) else {
+        return;
+    };
+    let cd_offset32 = u32_at(tail, eocd + 16).unwrap_or(0);
+    let (cd_end, cd_size) = if entries == 0xFFFF || cd_size32 == 0xFFFF_FFFF || cd_offset32 == 0xFFFF_FFFF {
+        // Zip64: the locator sits right before the EOCD, the zip64 EOCD record usually right
+        // before the locator.
+        let Some(loc) = eocd.checked_sub(20).filter(|&l| tail.get(l..l + 4) == Some(b"PK\x06\x07")) else {
+            return;
+        };
+        let record =
+            loc.checked_sub(56).filter(|&r| tail.get(r..r + 4) == Some(b"PK\x06\x06")).or_else(|| {
+                let abs = u64_at(tail, loc + 8)?;
+                let r = usize::try_from(abs.checked_sub(tail_start)?).ok()?;
+                (tail.get(r..r + 4) == Some(b"PK\x06\x06")).then_some(r)
+            });
+        let Some(record) = record else { return };
+        let Some(size) = u64_at(tail, record + 40) else { return };
+        (record, size)
+    } else {
+        (eocd, cd_size32 as u64)
+    };
+    // The central directory ends where the (zip64) EOCD record starts: this also holds when
+    // data was prepended to the zip, which shifts its recorded offsets.
+    let cd_start = usize::try_from(cd_size).ok().and_then(|s| cd_end.checked_sub(s));
+    match cd_start.filter(|&s| tail.get(s..s + 4) == Some(b"PK\x01\x02")) {
+        Some(cd_start) => zip_central_names(&tail[cd_start..cd_end], names),
+        // Not entirely in the tail, or sizes that do not add up: take what headers are there.
+        None => zip_scan_central_names(&tail[..cd_end], names),
+    }
+}
+
 /// Watches a stream of chunks and identifies its format at the end.
 #[derive(Default)]
-pub struct Sniffer {}
+pub struct Sniffer {
+    /// The first [`HEAD`] bytes.
+    head: Vec<u8>,
+    /// Bytes seen.
+    total: u64,
+    mode: Mode,
+    /// Zip mode: the last bytes.
+    tail: Tail,
+    /// PDF and OLE2 modes: the marker search.
+    scan: Option<MarkerScan>,
+    /// PDF mode: what was found.
+    pdfa: PdfA,
+    /// OLE2 mode: where each of [`OLE2_NEEDLES`] was first found.
+    ole2: [Option<u64>; 4],
+}
 
 impl Sniffer {
     /// A new sniffer.
     pub fn new() -> Self {
-        Sniffer {}
+        Sniffer::default()
     }
 
     /// Feeds the next chunk.
-    pub fn update(&mut self, _chunk: &[u8]) {}
+    pub fn update(&mut self, chunk: &[u8]) {
+        if chunk.is_empty() {
+            return;
+        }
+        self.total += chunk.len() as u64;
+        let before = self.head.len();
+        if before < HEAD {
+            let take = (HEAD - before).min(chunk.len());
+            self.head.extend_from_slice(&chunk[..take]);
+        }
+        if self.mode == Mode::Undecided {
+            if self.head.len() < DECIDE {
+                return;
+            }
+            // Every byte before this chunk is in the head (the head is larger than DECIDE).
+            self.start(decide(&self.head));
+            let head = std::mem::take(&mut self.head);
+            self.watch(&head[..before]);
+            self.head = head;
+        }
+        self.watch(chunk);
+    }
+
+    /// Enters a mode.
+    fn start(&mut self, mode: Mode) {
+        self.mode = mode;
+        self.scan = match mode {
+            Mode::Pdf => Some(MarkerScan::new(&PDFA_NEEDLES, 32)),
+            Mode::Ole2 => Some(MarkerScan::new(&OLE2_NEEDLES, 0)),
+            _ => None,
+        };
+    }
+
+    /// Watches stream bytes for the mode.
+    fn watch(&mut self, data: &[u8]) {
+        self.watch_inner(data, false);
+    }
+
+    fn watch_inner(&mut self, data: &[u8], last: bool) {
+        match self.mode {
+            Mode::Zip => self.tail.push(data),
+            Mode::Pdf => {
+                let pdfa = &mut self.pdfa;
+                if pdfa.part.is_some() && pdfa.conformance.is_some() {
+                    return;
+                }
+                if let Some(scan) = &mut self.scan {
+                    scan.feed(data, last, &mut |i, _, bytes| {
+                        let value = xmp_value(&bytes[PDFA_NEEDLES[i].len()..]);
+                        match i {
+                            0 if pdfa.part.is_none() => {
+                                pdfa.part = value
+                                    .and_then(|v| std::str::from_utf8(v).ok())
+                                    .and_then(|v| v.parse::<u8>().ok());
+                            }
+                            1 if pdfa.conformance.is_none() => {
+                                pdfa.conformance = value
+                                    .and_then(|v| v.first())
+                                    .filter(|c| c.is_ascii_alphabetic())
+                                    .map(|c| c.to_ascii_uppercase());
+                            }
+                            _ => {}
+                        }
+                    });
+                }
+            }
+            Mode::Ole2 => {
+                let found = &mut self.ole2;
+                if let Some(scan) = &mut self.scan {
+                    scan.feed(data, last, &mut |i, offset, _| {
+                        // Directory entries are 128 bytes long, in sectors aligned on 512 bytes.
+                        if offset.is_multiple_of(128) && found[i].is_none() {
+                            found[i] = Some(offset);
+                        }
+                    });
+                }
+            }
+            Mode::Plain | Mode::Undecided => {}
+        }
+    }
 
     /// Identifies the format from what was fed, the entry's path and its text encoding.
-    pub fn finish(self, _path: &str, _encoding: Encoding) -> Format {
-        Format { name: "unknown", puid: None, mime: "application/octet-stream", openness: Openness::Unknown, archive: false }
+    pub fn finish(mut self, path: &str, encoding: Encoding) -> Format {
+        if self.total == 0 {
+            return EMPTY;
+        }
+        if self.mode == Mode::Undecided {
+            // The whole stream is in the head.
+            self.start(decide(&self.head));
+            let head = std::mem::take(&mut self.head);
+            self.watch(&head);
+            self.head = head;
+        }
+        self.watch_inner(&[], true);
+        let name = file_name(path);
+        match self.mode {
+            Mode::Zip => {
+                let mut names = ZipNames::default();
+                zip_local_names(&self.head, &mut names);
+                let total = self.total;
+                zip_tail_names(&self.tail.into_vec(), total, &mut names);
+                names.format()
+            }
+            Mode::Pdf => pdf_format(&self.head, self.pdfa),
+            Mode::Ole2 => ole2_format(&self.ole2, &name),
+            Mode::Plain | Mode::Undecided => plain_format(&self.head, &name, encoding),
+        }
+    }
+}
+
+/// The last component of a path, lowercased.
+fn file_name(path: &str) -> String {
+    path.rsplit(['/', '\\']).next().unwrap_or(path).to_lowercase()
+}
+
+/// Whether the (lowercased) name has one of these extensions (given with their dot).
+fn has_ext(name: &str, exts: &[&str]) -> bool {
+    exts.iter().any(|e| name.ends_with(e) && name.len() > e.len())
+}
+
+/// The PDF format from its header version and its PDF/A identification.
+fn pdf_format(head: &[u8], pdfa: PdfA) -> Format {
+    let pdf = |name, puid| fmt(name, puid, "application/pdf", Open);
+    if let Some(part) = pdfa.part {
+        return match (part, pdfa.conformance) {
+            (1, Some(b'A')) => pdf("PDF/A-1a", Some("fmt/95")),
+            (1, Some(b'B')) => pdf("PDF/A-1b", Some("fmt/354")),
+            (1, _) => pdf("PDF/A-1", None),
+            (2, Some(b'A')) => pdf("PDF/A-2a", Some("fmt/476")),
+            (2, Some(b'B')) => pdf("PDF/A-2b", Some("fmt/477")),
+            (2, Some(b'U')) => pdf("PDF/A-2u", Some("fmt/478")),
+            (2, _) => pdf("PDF/A-2", None),
+            (3, Some(b'A')) => pdf("PDF/A-3a", Some("fmt/479")),
+            (3, Some(b'B')) => pdf("PDF/A-3b", Some("fmt/480")),
+            (3, Some(b'U')) => pdf("PDF/A-3u", Some("fmt/481")),
+            (3, _) => pdf("PDF/A-3", None),
+            (4, Some(b'E')) => pdf("PDF/A-4e", None),
+            (4, Some(b'F')) => pdf("PDF/A-4f", None),
+            (4, _) => pdf("PDF/A-4", None),
+            _ => pdf("PDF/A", None),
+        };
+    }
+    let version = pdf_header(head).and_then(|p| head.get(p + 5..p + 8));
+    match version {
+        Some(b"1.0") => pdf("PDF 1.0", Some("fmt/14")),
+        Some(b"1.1") => pdf("PDF 1.1", Some("fmt/15")),
+        Some(b"1.2") => pdf("PDF 1.2", Some("fmt/16")),
+        Some(b"1.3") => pdf("PDF 1.3", Some("fmt/17")),
+        Some(b"1.4") => pdf("PDF 1.4", Some("fmt/18")),
+        Some(b"1.5") => pdf("PDF 1.5", Some("fmt/19")),
+        Some(b"1.6") => pdf("PDF 1.6", Some("fmt/20")),
+        Some(b"1.7") => pdf("PDF 1.7", Some("fmt/276")),
+        Some(b"2.0") => pdf("PDF 2.0", Some("fmt/1129")),
+        _ => pdf("PDF", None),
+    }
+}
+
+/// The OLE2 format from its directory entry names, or its file name.
+fn ole2_format(found: &[Option<u64>; 4], name: &str) -> Format {
+    if found[3].is_some() {
+        return OFFICE_ENCRYPTED;
+    }
+    if has_ext(name, &[".xls", ".xlt", ".xlw"]) {
+        return XLS;
+    }
+    if has_ext(name, &[".doc", ".dot"]) {
+        return DOC;
+    }
+    if has_ext(name, &[".ppt", ".pps", ".pot"]) {
+        return PPT;
+    }
+    // Embedded objects add their own entries: the first entry found is the document's own.
+    let first = (0..3).filter_map(|i| found[i].map(|o| (o, i))).min();
+    match first {
+        Some((_, 0)) => XLS,
+        Some((_, 1)) => DOC,
+        Some((_, 2)) => PPT,
+        _ => OLE2,
+    }
+}
+
+/// A DBF header: a known version byte, a plausible last-update date and header sizes.
+fn dbf_format(head: &[u8]) -> Option<Format> {
+    let (&version, month, day) = (head.first()?, *head.get(2)?, *head.get(3)?);
+    let header_len = u16_at(head, 8)?;
+    let record_len = u16_at(head, 10)?;
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || header_len < 33 || record_len == 0 {
+        return None;
+    }
+    let puid = match version {
+        0x02 => "x-fmt/8",
+        0x03 => "x-fmt/9",
+        0x04 | 0x05 | 0x43 | 0x63 | 0x7B | 0x8B | 0x8E | 0xCB => "x-fmt/10",
+        0x83 => "x-fmt/271",
+        0xF5 => "fmt/373",
+        0x30..=0x32 => "fmt/374",
+        _ => return None,
+    };
+    Some(fmt("dBASE (DBF)", Some(puid), "application/x-dbf", Proprietary))
+}
+
+/// A pre-POSIX (v7) tar header, without the `ustar` magic: a file name, then a checksum field
+/// (octal, at 148) equal to the sum of the header's 512 bytes counting that field as spaces.
+fn tar_v7_header(head: &[u8]) -> bool {
+    let Some(header) = head.get(..512) else { return false };
+    if header[0] == 0 {
+        return false;
+    }
+    let field = header[148..156].trim_ascii_start();
+    let digits = &field[..field.iter().position(|b| !(b'0'..=b'7').contains(b)).unwrap_or(field.len())];
+    if digits.is_empty() || digits.len() > 7 {
+        return false;
+    }
+    let recorded = digits.iter().fold(0u32, |acc, d| acc * 8 + u32::from(d - b'0'));
+    let sum: u32 = header
+        .iter()
+        .enumerate()
+        .map(|(i, &b)| if (148..156).contains(&i) { 32 } else { u32::from(b) })
+        .sum();
+    recorded == sum
+}
+
+/// JPEG: Exif when an APP1 segment carries `Exif`, JFIF when an APP0 segment carries `JFIF`.
+fn jpeg_format(head: &[u8]) -> Format {
+    let mut q = 2;
+    let mut jfif = false;
+    // Walk the APPn segments that precede the image data.
+    while let (Some(&0xFF), Some(&marker)) = (head.get(q), head.get(q + 1)) {
+        if !(0xE0..=0xEF).contains(&marker) {
+            break;
+        }
+        let Some(len) = head.get(q + 2..q + 4).map(|b| u16::from_be_bytes([b[0], b[1]]) as usize) else {
+            break;
+        };
+        let payload = head.get(q + 4..).unwrap_or_default();
+        if marker == 0xE1 && payload.starts_with(b"Exif\0") {
+            return JPEG_EXIF;
+        }
+        jfif |= marker == 0xE0 && payload.starts_with(b"JFIF\0");
+        q += 2 + len;
+    }
+    if jfif { JPEG_JFIF } else { JPEG_RAW }
+}
+
+/// The head as ASCII-compatible bytes for text sniffing: without a BOM, and with UTF-16
+/// reduced to its low bytes.
+fn text_head(head: &[u8], encoding: Encoding) -> Vec<u8> {
+    let utf16 = |le: bool| -> Vec<u8> {
+        head.get(2..)
+            .unwrap_or_default()
+            .chunks_exact(2)
+            .map(|p| {
+                let (lo, hi) = if le { (p[0], p[1]) } else { (p[1], p[0]) };
+                if hi == 0 { lo } else { 0xFF }
+            })
+            .collect()
+    };
+    match encoding {
+        Encoding::Utf16Le => utf16(true),
+        Encoding::Utf16Be => utf16(false),
+        _ => head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head).to_vec(),
+    }
+}
+
+/// Whether the text starts like a JSON object or array (so that `[section]` does not).
+fn looks_like_json(text: &[u8]) -> bool {
+    let next = |s: &[u8]| s.iter().copied().find(|b| !b.is_ascii_whitespace());
+    match text.split_first() {
+        Some((b'{', rest)) => matches!(next(rest), Some(b'"' | b'}') | None),
+        Some((b'[', rest)) => matches!(
+            next(rest),
+            Some(b'{' | b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n' | b']') | None
+        ),
+        _ => false,
+    }
+}
+
+/// Formats told by magic bytes in the head, then text formats.
+fn plain_format(head: &[u8], name: &str, encoding: Encoding) -> Format {
+    if head.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return PNG;
+    }
+    if head.starts_with(b"\xFF\xD8\xFF") {
+        return jpeg_format(head);
+    }
+    if head.starts_with(b"II*\0") || head.starts_with(b"MM\0*") {
+        return TIFF;
+    }
+    if head.starts_with(b"GIF87a") {
+        return GIF87;
+    }
+    if head.starts_with(b"GIF89a") {
+        return GIF89;
+    }
+    if head.starts_with(b"\x1F\x8B") {
+        return GZIP;
+    }
+    if head.starts_with(b"BZh") && head.get(3).is_some_and(|b| (b'1'..=b'9').contains(b)) {
+        return BZIP2;
+    }
+    if head.starts_with(b"\xFD7zXZ\0") {
+        return XZ;
+    }
+    if head.starts_with(b"7z\xBC\xAF\x27\x1C") {
+        return SEVEN_Z;
+    }
+    if head.starts_with(b"Rar!\x1A\x07\x01\x00") {
+        return RAR5;
+    }
+    if head.starts_with(b"Rar!\x1A\x07\x00") {
+        // The unpack version of the first file header: 2.0 (0x14) or 2.9 (0x1D, RAR 3–4).
+        return if head.get(44) == Some(&0x14) { RAR2 } else { RAR4 };
+    }
+    if head.get(257..262) == Some(b"ustar") || tar_v7_header(head) {
+        return TAR;
+    }
+    if head.starts_with(b"SQLite format 3\0") {
+        return SQLITE;
+    }
+    if head.get(4..19) == Some(b"Standard Jet DB") {
+        return if head.get(0x14) == Some(&0) { ACCESS_JET3 } else { ACCESS_JET4 };
+    }
+    if head.get(4..19) == Some(b"Standard ACE DB") {
+        return ACCESS_ACE;
+    }
+    if has_ext(name, &[".dbf"])
+        && let Some(f) = dbf_format(head)
+    {
+        return f;
+    }
+    if !encoding.is_text() {
+        return UNKNOWN;
+    }
+    let decoded = text_head(head, encoding);
+    let text = decoded.trim_ascii_start();
+    let lower: Vec<u8> = text.iter().take(32).map(u8::to_ascii_lowercase).collect();
+    if text.starts_with(b"{\\rtf") {
+        return RTF;
+    }
+    if has_ext(name, &[".ndjson", ".jsonl"]) {
+        return NDJSON;
+    }
+    if has_ext(name, &[".json", ".geojson"]) {
+        return JSON;
+    }
+    if has_ext(name, &[".csv"]) {
+        return CSV;
+    }
+    if has_ext(name, &[".tsv", ".tab"]) {
+        return TSV;
+    }
+    if lower.starts_with(b"<!doctype html") {
+        let rest = lower[14..].trim_ascii_start();
+        return if rest.starts_with(b">") { HTML5 } else { HTML };
+    }
+    if lower.starts_with(b"<html") || (has_ext(name, &[".html", ".htm"]) && text.starts_with(b"<")) {
+        return HTML;
+    }
+    if text.starts_with(b"<?xml") {
+        return XML;
+    }
+    if has_ext(name, &[".xml", ".svg", ".xsd", ".xsl", ".xslt", ".rdf", ".gml", ".kml", ".gpx", ".xhtml"])
+        && text.starts_with(b"<")
+        && text.get(1).is_some_and(|b| b.is_ascii_alphabetic() || matches!(b, b'!' | b'?' | b'_'))
+    {
+        return XML;
+    }
+    if looks_like_json(text) {
+        return JSON;
+    }
+    TEXT
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    /// Feeds `bytes` in chunks of `size` bytes.
+    fn sniff(bytes: &[u8], size: usize, path: &str, encoding: Encoding) -> Format {
+        let mut s = Sniffer::new();
+        for c in bytes.chunks(size.max(1)) {
+            s.update(c);
+        }
+        s.finish(path, encoding)
+    }
+
+    /// The format with 7-byte chunks, 64 KiB chunks and one piece, which must agree.
+    fn sniff_all(bytes: &[u8], path: &str, encoding: Encoding) -> Format {
+        let small = sniff(bytes, 7, path, encoding);
+        assert_eq!(sniff(bytes, 64 * 1024, path, encoding), small, "64 KiB chunks");
+        assert_eq!(sniff(bytes, bytes.len(), path, encoding), small, "one chunk");
+        small
+    }
+
+    fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let stored =
+            zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        for (name, data) in entries {
+            w.start_file(*name, stored).unwrap();
+            w.write_all(data).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    }
+
+    fn xlsx_entries() -> Vec<(&'static str, &'static [u8])> {
+        vec![
+            ("[Content_Types].xml", b"<?xml version=\"1.0\"?><Types/>".as_slice()),
+            ("_rels/.rels", b"<Relationships/>".as_slice()),
+            ("xl/workbook.xml", b"<workbook/>".as_slice()),
+            ("xl/worksheets/sheet1.xml", b"<worksheet/>".as_slice()),
+        ]
+    }
+
+    #[test]
+    fn xlsx_in_small_chunks() {
+        let bytes = zip_of(&xlsx_entries());
+        let f = sniff_all(&bytes, "export/budget.xlsx", Encoding::Binary);
+        assert_eq!(f, XLSX);
+        assert_eq!(f.puid, Some("fmt/214"));
+        assert_eq!(f.note, Some("RGI v2 : en observation"));
+        assert!(!f.archive);
+        assert_eq!(f.family(), "spreadsheet");
+    }
+
+    #[test]
+    fn docx_and_pptx() {
+        let docx = zip_of(&[("[Content_Types].xml", b"<Types/>"), ("word/document.xml", b"<w:document/>")]);
+        assert_eq!(sniff_all(&docx, "a.bin", Encoding::Binary), DOCX);
+        let pptx =
+            zip_of(&[("[Content_Types].xml", b"<Types/>"), ("ppt/presentation.xml", b"<p:presentation/>")]);
+        assert_eq!(sniff_all(&pptx, "a.pptx", Encoding::Binary), PPTX);
+    }
+
+    #[test]
+    fn ods_odt_in_small_chunks() {
+        let ods = zip_of(&[
+            ("mimetype", b"application/vnd.oasis.opendocument.spreadsheet"),
+            ("META-INF/manifest.xml", b"<manifest:manifest/>"),
+            ("content.xml", b"<office:document-content/>"),
+        ]);
+        // The mimetype content is visible at offset 38 of the stream.
+        assert_eq!(&ods[30..38], b"mimetype");
+        let f = sniff_all(&ods, "deliberations/2024.ods", Encoding::Binary);
+        assert_eq!(f, ODS);
+        assert_eq!(f.puid, Some("fmt/295"));
+        assert_eq!(f.openness, Openness::Open);
+        assert_eq!(f.note, None);
+        let odt =
+            zip_of(&[("mimetype", b"application/vnd.oasis.opendocument.text"), ("content.xml", b"<x/>")]);
+        assert_eq!(sniff_all(&odt, "a.odt", Encoding::Binary), ODT);
+        // Without a mimetype entry, the manifest and content still make an ODF package.
+        let odf =
+            zip_of(&[("META-INF/manifest.xml", b"<m/>".as_slice()), ("content.xml", b"<x/>".as_slice())]);
+        assert_eq!(sniff_all(&odf, "a.zip", Encoding::Binary), ODF);
+        // A mimetype whose sizes are in a data descriptor is read up to the next signature.
+        let mut names = ZipNames::default();
+        let mut dd = b"PK\x03\x04\x14\0\x08\0\0\0".to_vec();
+        dd.resize(26, 0);
+        dd.extend_from_slice(&[8, 0, 0, 0]);
+        dd.extend_from_slice(b"mimetypeapplication/vnd.oasis.opendocument.presentationPK\x07\x08");
+        zip_local_names(&dd, &mut names);
+        assert_eq!(names.format(), ODP);
+    }
+
+    #[test]
+    fn plain_zip_is_an_archive() {
+        let bytes = zip_of(&[("a.csv", b"x;y\n"), ("xl.txt", b"not ooxml")]);
+        let f = sniff_all(&bytes, "a.zip", Encoding::Binary);
+        assert_eq!(f, ZIP);
+        assert!(f.archive);
+        // A folder named xl/ without [Content_Types].xml nor workbook is not OOXML.
+        let bytes = zip_of(&[("xl/notes.txt", b"hello")]);
+        assert_eq!(sniff_all(&bytes, "a.zip", Encoding::Binary), ZIP);
+        // An empty zip is only an EOCD record.
+        let empty = zip_of(&[]);
+        assert_eq!(sniff_all(&empty, "e.zip", Encoding::Binary), ZIP);
+    }
+
+    #[test]
+    fn xlsx_with_central_directory_after_64k_of_data() {
+        // Put the OOXML evidence only in the central directory: the first entry is a big
+        // padding entry, so the head sees no xl/ name.
+        let padding: Vec<u8> = (0..200_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+        let mut entries: Vec<(&str, &[u8])> = vec![("padding.bin", padding.as_slice())];
+        entries.extend(xlsx_entries());
+        let bytes = zip_of(&entries);
+        assert!(bytes.len() > 64 * 1024);
+        // The head alone does not tell.
+        let mut head_only = ZipNames::default();
+        zip_local_names(&bytes[..HEAD], &mut head_only);
+        assert_eq!(head_only.format(), ZIP);
+        assert_eq!(sniff_all(&bytes, "a.bin", Encoding::Binary), XLSX);
+        for size in [1000, 4096, 65_535, 65_537, 100_000] {
+            assert_eq!(sniff(&bytes, size, "a.bin", Encoding::Binary), XLSX, "chunk size {size}");
+        }
+    }
+
+    #[test]
+    fn xlsx_with_central_directory_larger_than_the_tail() {
+        let names: Vec<String> = (0..1500)
+            .map(|i| format!("xl/worksheets/sheet{i:05}_with_a_rather_long_name_for_padding.xml"))
+            .collect();
+        let mut entries: Vec<(&str, &[u8])> = xlsx_entries();
+        entries.extend(names.iter().map(|n| (n.as_str(), b"<worksheet/>".as_slice())));
+        let bytes = zip_of(&entries);
+        // Check the central directory is indeed larger than the tail.
+        let eocd = memmem::rfind(&bytes, b"PK\x05\x06").unwrap();
+        assert!(u32_at(&bytes, eocd + 12).unwrap() as usize > TAIL);
+        assert_eq!(sniff_all(&bytes, "big.xlsx", Encoding::Binary), XLSX);
+    }
+
+    #[test]
+    fn deflated_xlsx() {
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let deflated =
+            zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        for (name, data) in xlsx_entries() {
+            w.start_file(name, deflated).unwrap();
+            w.write_all(&data.repeat(500)).unwrap();
+        }
+        let bytes = w.finish().unwrap().into_inner();
+        assert_eq!(sniff_all(&bytes, "a.xlsx", Encoding::Binary), XLSX);
+    }
+
+    #[test]
+    fn zip64_end_of_central_directory() {
+        // Rewrite a small XLSX's EOCD as a zip64 one: record, locator, EOCD with 0xFF..FF fields.
+        let bytes = zip_of(&xlsx_entries());
+        let eocd = memmem::rfind(&bytes, b"PK\x05\x06").unwrap();
+        let entries = u16_at(&bytes, eocd + 10).unwrap() as u64;
+        let cd_size = u32_at(&bytes, eocd + 12).unwrap() as u64;
+        let cd_offset = u32_at(&bytes, eocd + 16).unwrap() as u64;
+        let mut z = bytes[..eocd].to_vec();
+        let record = z.len() as u64;
+        z.extend_from_slice(b"PK\x06\x06");
+        z.extend_from_slice(&44u64.to_le_bytes());
+        z.extend_from_slice(&[45, 0, 45, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        for v in [entries, entries, cd_size, cd_offset] {
+            z.extend_from_slice(&v.to_le_bytes());
+        }
+        z.extend_from_slice(b"PK\x06\x07\0\0\0\0");
+        z.extend_from_slice(&record.to_le_bytes());
+        z.extend_from_slice(&1u32.to_le_bytes());
+        z.extend_from_slice(b"PK\x05\x06\0\0\0\0\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\0\0");
+        let mut names = ZipNames::default();
+        zip_tail_names(&z, z.len() as u64, &mut names);
+        assert!(names.content_types && names.xl_main);
+        assert_eq!(sniff_all(&z, "a.bin", Encoding::Binary), XLSX);
+    }
+
+    fn pdf_with(xmp: &str, pad: usize) -> Vec<u8> {
+        let mut bytes = b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n".to_vec();
+        bytes.extend(std::iter::repeat_n(b'x', pad));
+        bytes.extend_from_slice(xmp.as_bytes());
+        bytes.extend_from_slice(b"\nstartxref\n0\n%%EOF\n");
+        bytes
+    }
+
+    const XMP_ATTR: &str = "<rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\" \
+                            pdfaid:part=\"2\" pdfaid:conformance=\"B\"/>";
+    const XMP_ELEM: &str = "<rdf:Description xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\
+                            <pdfaid:part>1</pdfaid:part>\n  <pdfaid:conformance>A</pdfaid:conformance>\
+                            </rdf:Description>";
+
+    #[test]
+    fn pdfa_attribute_and_element_forms() {
+        let f = sniff_all(&pdf_with(XMP_ATTR, 5000), "a.pdf", Encoding::Binary);
+        assert_eq!((f.name, f.puid), ("PDF/A-2b", Some("fmt/477")));
+        let f = sniff_all(&pdf_with(XMP_ELEM, 100), "a.pdf", Encoding::Binary);
+        assert_eq!((f.name, f.puid), ("PDF/A-1a", Some("fmt/95")));
+        assert_eq!(f.family(), "document");
+    }
+
+    #[test]
+    fn pdfa_marker_split_across_chunk_boundary() {
+        // The PDF header is 15 bytes long: put the marker across the 64 KiB boundary.
+        let off = XMP_ATTR.find("pdfaid:part").unwrap();
+        let bytes = pdf_with(XMP_ATTR, 65_536 - 15 - off - 5);
+        let at = memmem::find(&bytes, b"pdfaid:part").unwrap();
+        assert!(at < 65_536 && at + 11 > 65_536);
+        // Cut inside the needle, inside the value, and right after each of them.
+        for cut in [at + 3, at + 11, at + 13, at + 14, at + 40] {
+            let mut s = Sniffer::new();
+            s.update(&bytes[..cut]);
+            s.update(&bytes[cut..]);
+            let f = s.finish("a.pdf", Encoding::Binary);
+            assert_eq!(f.puid, Some("fmt/477"), "cut at {cut}");
+        }
+        // And with 64 KiB chunks, where the boundary falls in the marker.
+        assert_eq!(sniff(&bytes, 65_536, "a.pdf", Encoding::Binary).puid, Some("fmt/477"));
+    }
+
+    #[test]
+    fn pdfa_marker_at_the_very_end() {
+        let mut bytes = b"%PDF-1.4\n".to_vec();
+        bytes.extend(std::iter::repeat_n(b' ', 2000));
+        bytes.extend_from_slice(b"pdfaid:conformance='U' pdfaid:part='3'");
+        assert_eq!(sniff_all(&bytes, "a.pdf", Encoding::Utf8).puid, Some("fmt/481"));
+    }
+
+    #[test]
+    fn plain_pdf_versions() {
+        let f = sniff_all(b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n", "x.pdf", Encoding::Utf8);
+        assert_eq!((f.name, f.puid, f.openness), ("PDF 1.4", Some("fmt/18"), Openness::Open));
+        assert_eq!(sniff_all(b"%PDF-1.7\n", "x", Encoding::Utf8).puid, Some("fmt/276"));
+        assert_eq!(sniff_all(b"%PDF-2.0\n", "x", Encoding::Utf8).puid, Some("fmt/1129"));
+        // Junk before the header is allowed within the first 1 KiB.
+        assert_eq!(sniff_all(b"\r\n\r\n%PDF-1.5\n", "x", Encoding::Utf8).puid, Some("fmt/19"));
+        // A PDF that mentions pdfaid only in a namespace declaration is not PDF/A.
+        let bytes = pdf_with("xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\"", 10);
+        assert_eq!(sniff_all(&bytes, "x.pdf", Encoding::Binary).name, "PDF 1.7");
+    }
+
+    #[test]
+    fn images() {
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0";
+        assert_eq!(sniff_all(png, "a.png", Encoding::Binary), PNG);
+        let jfif = b"\xFF\xD8\xFF\xE0\x00\x10JFIF\0\x01\x01\0\0\x01\0\x01\0\0\xFF\xDB\x00\x43\x00";
+        assert_eq!(sniff_all(jfif, "a.jpg", Encoding::Binary), JPEG_JFIF);
+        let exif = b"\xFF\xD8\xFF\xE1\x00\x10Exif\0\0MM\0*\0\0\0\x08\xFF\xDB\x00\x43\x00";
+        assert_eq!(sniff_all(exif, "a.jpg", Encoding::Binary), JPEG_EXIF);
+        let jfif_then_exif =
+            b"\xFF\xD8\xFF\xE0\x00\x10JFIF\0\x01\x01\0\0\x01\0\x01\0\0\xFF\xE1\x00\x08Exif\0\0";
+        assert_eq!(sniff_all(jfif_then_exif, "a.jpg", Encoding::Binary).puid, Some("fmt/645"));
+        assert_eq!(sniff_all(b"II*\0\x08\0\0\0", "a.tif", Encoding::Binary), TIFF);
+        assert_eq!(sniff_all(b"MM\0*\0\0\0\x08", "a.tif", Encoding::Binary), TIFF);
+        assert_eq!(sniff_all(b"GIF89a\x01\0\x01\0", "a.gif", Encoding::Binary).puid, Some("fmt/4"));
+        assert_eq!(sniff_all(b"GIF87a\x01\0\x01\0", "a.gif", Encoding::Binary).puid, Some("fmt/3"));
+        assert_eq!(PNG.family(), "image");
+    }
+
+    fn ole2_with(entry: &[u8], at: usize) -> Vec<u8> {
+        let mut bytes = OLE2_MAGIC.to_vec();
+        bytes.resize(4096, 0);
+        bytes[at..at + entry.len()].copy_from_slice(entry);
+        bytes
+    }
+
+    #[test]
+    fn ole2_by_directory_name_and_by_file_name() {
+        let wb = OLE2_NEEDLES[0];
+        let f = sniff_all(&ole2_with(wb, 1024 + 128), "a.bin", Encoding::Binary);
+        assert_eq!((f.name, f.puid, f.openness), ("XLS", Some("fmt/61"), Openness::Proprietary));
+        assert_eq!(sniff_all(&ole2_with(OLE2_NEEDLES[1], 1536), "a", Encoding::Binary), DOC);
+        assert_eq!(sniff_all(&ole2_with(OLE2_NEEDLES[2], 1536), "a", Encoding::Binary), PPT);
+        assert_eq!(
+            sniff_all(&ole2_with(OLE2_NEEDLES[3], 1536), "a.xlsx", Encoding::Binary),
+            OFFICE_ENCRYPTED
+        );
+        // Misaligned: not a directory entry.
+        assert_eq!(sniff_all(&ole2_with(wb, 1000), "a", Encoding::Binary), OLE2);
+        // By name.
+        assert_eq!(sniff_all(&ole2_with(b"", 600), "C.XLS", Encoding::Binary), XLS);
+        assert_eq!(sniff_all(&ole2_with(b"", 600), "c.doc", Encoding::Binary), DOC);
+        let f = sniff_all(&ole2_with(b"", 600), "c.msg", Encoding::Binary);
+        assert_eq!((f.name, f.puid, f.openness), ("OLE2 compound file", None, Openness::Proprietary));
+        // Split in a directory name across chunks.
+        let bytes = ole2_with(wb, 2048);
+        let mut s = Sniffer::new();
+        s.update(&bytes[..2053]);
+        s.update(&bytes[2053..]);
+        assert_eq!(s.finish("x", Encoding::Binary), XLS);
+    }
+
+    #[test]
+    fn text_formats() {
+        let csv = b"code_insee;nom\n75056;Paris\n";
+        let f = sniff_all(csv, "communes/liste.CSV", Encoding::Utf8);
+        assert_eq!((f.name, f.puid, f.mime), ("CSV", Some("x-fmt/18"), "text/csv"));
+        assert_eq!(sniff_all(b"a\tb\n", "x.tsv", Encoding::Utf8), TSV);
+        assert_eq!(sniff_all(b"a;b\n", "x.csv", Encoding::Windows1252), CSV);
+        // A CSV name on binary content is not CSV.
+        assert_eq!(sniff_all(b"\0\x01\x02", "x.csv", Encoding::Binary), UNKNOWN);
+        assert_eq!(sniff_all(b"  {\"a\": [1, 2]}", "data", Encoding::Utf8), JSON);
+        assert_eq!(sniff_all(b"[\n  {\"a\": 1}\n]", "data.txt", Encoding::Utf8), JSON);
+        assert_eq!(sniff_all(b"\xEF\xBB\xBF[1,2]", "data", Encoding::Utf8Bom), JSON);
+        assert_eq!(sniff_all(b"[section]\nkey=1\n", "setup.ini", Encoding::Utf8), TEXT);
+        assert_eq!(sniff_all(b"{\"a\":1}\n{\"a\":2}\n", "x.ndjson", Encoding::Utf8), NDJSON);
+        assert_eq!(sniff_all(b"{\"a\":1}\n", "x.jsonl", Encoding::Utf8), NDJSON);
+        assert_eq!(sniff_all(b"<?xml version=\"1.0\"?><a/>", "x", Encoding::Utf8), XML);
+        assert_eq!(sniff_all(b"\n<seda:ArchiveTransfer/>", "manifest.xml", Encoding::Utf8), XML);
+        assert_eq!(sniff_all(b"<a/>", "x.txt", Encoding::Utf8), TEXT);
+        assert_eq!(
+            sniff_all(b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>", "logo.svg", Encoding::Utf8),
+            XML
+        );
+        assert_eq!(sniff_all(b"<!DOCTYPE html>\n<html>", "index", Encoding::Utf8), HTML5);
+        assert_eq!(
+            sniff_all(b"<!doctype HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\">", "i", Encoding::Utf8),
+            HTML
+        );
+        assert_eq!(sniff_all(b"<HTML><body>", "i", Encoding::Utf8), HTML);
+        assert_eq!(sniff_all(b"{\\rtf1\\ansi hello}", "a.rtf", Encoding::Utf8), RTF);
+        assert_eq!(sniff_all(b"Bonjour\n", "lisez-moi.txt", Encoding::Iso8859_15), TEXT);
+        assert_eq!(TEXT.puid, Some("x-fmt/111"));
+        for f in [CSV, TSV, TEXT, XML, JSON, NDJSON, HTML, HTML5, RTF] {
+            assert!(f.is_text(), "{}", f.name);
+        }
+        for f in [PNG, ZIP, XLSX, ODS, XLS, SQLITE, EMPTY, UNKNOWN, pdf_format(b"%PDF-1.4", PdfA::default())]
+        {
+            assert!(!f.is_text(), "{}", f.name);
+        }
+        // UTF-16 text is sniffed through its low bytes.
+        let utf16: Vec<u8> = b"\xFF\xFE"
+            .iter()
+            .copied()
+            .chain("<?xml version=\"1.0\"?>".bytes().flat_map(|b| [b, 0]))
+            .collect();
+        assert_eq!(sniff_all(&utf16, "x", Encoding::Utf16Le), XML);
+    }
+
+    #[test]
+    fn archives_and_databases() {
+        let mut tar = vec![0u8; 1024];
+        tar[..5].copy_from_slice(b"a.txt");
+        tar[257..263].copy_from_slice(b"ustar\0");
+        let f = sniff_all(&tar, "a.tar", Encoding::Binary);
+        assert_eq!((f.archive, f), (true, TAR));
+        // A v7 tar header has no magic, only a valid checksum.
+        tar[257..263].fill(0);
+        assert_eq!(sniff_all(&tar, "a.tar", Encoding::Binary), UNKNOWN);
+        let sum: u32 = tar[..512].iter().map(|&b| u32::from(b)).sum::<u32>() + 8 * 32;
+        tar[148..155].copy_from_slice(format!("{sum:06o}\0").as_bytes());
+        assert_eq!(sniff_all(&tar, "a.tar", Encoding::Binary), TAR);
+        assert_eq!(sniff_all(b"\x1F\x8B\x08\0\0\0\0\0\0\x03", "a.gz", Encoding::Binary), GZIP);
+        assert_eq!(sniff_all(b"7z\xBC\xAF\x27\x1C\0\x04", "a.7z", Encoding::Binary), SEVEN_Z);
+        assert_eq!(sniff_all(b"Rar!\x1A\x07\x01\x00\0\0", "a.rar", Encoding::Binary), RAR5);
+        let mut rar4 = b"Rar!\x1A\x07\x00".to_vec();
+        rar4.resize(60, 0);
+        rar4[44] = 0x1D;
+        let f = sniff_all(&rar4, "a.rar", Encoding::Binary);
+        assert_eq!((f.puid, f.openness, f.archive), (Some("fmt/411"), Openness::Proprietary, true));
+        assert_eq!(sniff_all(b"BZh91AY&SY", "a.bz2", Encoding::Binary), BZIP2);
+        assert_eq!(sniff_all(b"\xFD7zXZ\0\0\x04", "a.xz", Encoding::Binary), XZ);
+        let mut sqlite = b"SQLite format 3\0".to_vec();
+        sqlite.resize(100, 0);
+        let f = sniff_all(&sqlite, "a.db", Encoding::Binary);
+        assert_eq!((f.puid, f.openness, f.family()), (Some("fmt/729"), Openness::Open, "data"));
+        let mut mdb = b"\0\x01\0\0Standard Jet DB\0\x01\0\0\0".to_vec();
+        mdb.resize(2048, 0);
+        assert_eq!(sniff_all(&mdb, "a.mdb", Encoding::Binary), ACCESS_JET4);
+        let mut dbf = vec![0x03, 124, 5, 17, 10, 0, 0, 0, 97, 0, 20, 0];
+        dbf.resize(97, 0);
+        let f = sniff_all(&dbf, "parcelles.dbf", Encoding::Binary);
+        assert_eq!((f.name, f.puid, f.openness), ("dBASE (DBF)", Some("x-fmt/9"), Openness::Proprietary));
+        assert_eq!(sniff_all(&dbf, "parcelles.bin", Encoding::Binary), UNKNOWN);
+    }
+
+    #[test]
+    fn empty_and_unknown() {
+        let f = Sniffer::new().finish("vide.txt", Encoding::Utf8);
+        assert_eq!((f.name, f.puid, f.openness), ("empty", None, Openness::Unknown));
+        let noise: Vec<u8> = (0..5000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 7) as u8).collect();
+        let f = sniff_all(&noise, "x.dat", Encoding::Binary);
+        assert_eq!((f.name, f.mime, f.openness), ("unknown", "application/octet-stream", Openness::Unknown));
+        assert_eq!(f.family(), "unknown");
+    }
+
+    #[test]
+    fn serialization() {
+        let json = serde_json::to_value(XLSX).unwrap();
+        assert_eq!(json["note"], "RGI v2 : en observation");
+        assert_eq!(json["openness"], "open");
+        assert!(json.get("archive").is_none());
+        let json = serde_json::to_value(ODS).unwrap();
+        assert!(json.get("note").is_none());
+    }
+
+    #[test]
+    fn tail_ring_keeps_the_last_bytes() {
+        let data: Vec<u8> = (0..200_000u32).map(|i| i as u8).collect();
+        for size in [1, 7, 1000, 65_536, 70_000] {
+            let mut t = Tail::default();
+            for c in data.chunks(size) {
+                t.push(c);
+            }
+            assert_eq!(t.into_vec(), &data[data.len() - TAIL..], "chunk size {size}");
+        }
+        let mut t = Tail::default();
+        t.push(b"abc");
+        t.push(b"de");
+        assert_eq!(t.into_vec(), b"abcde");
+    }
+
+    #[test]
+    fn xmp_values() {
+        assert_eq!(xmp_value(b"=\"1\" x"), Some(b"1".as_slice()));
+        assert_eq!(xmp_value(b" = '2'"), Some(b"2".as_slice()));
+        assert_eq!(xmp_value(b">\n 3 </pdfaid:part>"), Some(b"3".as_slice()));
+        assert_eq!(xmp_value(b"=\"1"), None);
+        assert_eq!(xmp_value(b"Foo"), None);
     }
 }

@@ -41,13 +41,17 @@ pub struct Inspector<'a> {
     pub algorithms: AlgorithmSet,
     /// Which entries to keep in memory, and up to how many bytes.
     pub capture: &'a (dyn Fn(&EntryMeta) -> Option<u64> + Sync),
+    /// Algorithms learnt from manifests captured so far (tar streams): added for later entries.
+    pub learnt: Option<&'a std::sync::atomic::AtomicU8>,
 }
 
 impl EntryHandler for Inspector<'_> {
     type Output = FileFacts;
 
     fn handle(&self, meta: &EntryMeta, reader: &mut dyn Read) -> io::Result<FileFacts> {
-        let mut hasher = MultiHasher::new(self.algorithms);
+        let learnt =
+            self.learnt.map(|l| AlgorithmSet::from_bits(l.load(std::sync::atomic::Ordering::Relaxed)));
+        let mut hasher = MultiHasher::new(self.algorithms.union(learnt.unwrap_or_default()));
         let mut sniffer = Sniffer::new();
         let mut probe = TextProbe::new();
         let capture_limit = (self.capture)(meta);
@@ -74,6 +78,12 @@ impl EntryHandler for Inspector<'_> {
                 }
             }
         }
+        if let (Some(l), Some(bytes)) = (self.learnt, &captured) {
+            l.fetch_or(
+                AlgorithmSet::named_in(&meta.path, bytes).bits(),
+                std::sync::atomic::Ordering::Relaxed,
+            );
+        }
         let encoding = probe.finish();
         Ok(FileFacts {
             size,
@@ -83,4 +93,68 @@ impl EntryHandler for Inspector<'_> {
             captured,
         })
     }
+}
+
+/// How reading a file ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReadStatus {
+    /// Read to its end: digests, format and encoding are known.
+    Read,
+    /// Not read: not a regular file, unsafe, encrypted, or refused by a limit.
+    NotRead,
+    /// Reading failed part-way.
+    Failed,
+}
+
+/// One inventoried entry: what the container declares and what reading it taught.
+#[derive(Debug, Clone)]
+pub struct FileRecord {
+    /// The container's view of the entry.
+    pub meta: EntryMeta,
+    /// How reading ended.
+    pub status: ReadStatus,
+    /// What reading taught, when it was read to the end.
+    pub facts: Option<FileFacts>,
+    /// Why reading failed part-way.
+    pub failure: Option<Failure>,
+}
+
+/// Why reading a file failed part-way.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    /// What the decompressor or the file system said.
+    pub error: String,
+    /// The limit that stopped it, if a limit did.
+    pub stop: Option<crate::archive::Stop>,
+    /// Bytes read before the failure.
+    pub bytes_read: u64,
+}
+
+impl FileRecord {
+    /// Size read, or the declared size when the file was not read.
+    pub fn size(&self) -> Option<u64> {
+        self.facts.as_ref().map(|f| f.size).or(self.meta.declared_size)
+    }
+}
+
+/// Turns a scan into inventory records, one per entry, in container order.
+pub fn records(scan: crate::archive::Scan<FileFacts>) -> Vec<FileRecord> {
+    use crate::archive::Outcome;
+    scan.entries
+        .into_iter()
+        .zip(scan.outcomes)
+        .map(|(meta, outcome)| match outcome {
+            Outcome::Read(facts) => {
+                FileRecord { meta, status: ReadStatus::Read, facts: Some(facts), failure: None }
+            }
+            Outcome::Skipped => FileRecord { meta, status: ReadStatus::NotRead, facts: None, failure: None },
+            Outcome::Failed { error, stop, bytes_read } => FileRecord {
+                meta,
+                status: ReadStatus::Failed,
+                facts: None,
+                failure: Some(Failure { error, stop, bytes_read }),
+            },
+        })
+        .collect()
 }

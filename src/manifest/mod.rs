@@ -9,6 +9,8 @@ pub mod bagit;
 pub mod reversa;
 pub mod seda;
 
+pub use bagit::ReadFn;
+
 use crate::finding::{Code, Finding, Location};
 use crate::inventory::{Algorithm, AlgorithmSet};
 use serde::Serialize;
@@ -169,9 +171,8 @@ pub fn detect<'a>(paths: impl IntoIterator<Item = &'a str> + Clone) -> Vec<Candi
                 .clone()
                 .into_iter()
                 .filter(|p| {
-                    p.strip_prefix(root.as_str()).is_some_and(|rest| {
-                        !rest.contains('/') && bagit::is_tag_file_name(rest)
-                    })
+                    p.strip_prefix(root.as_str())
+                        .is_some_and(|rest| !rest.contains('/') && bagit::is_tag_file_name(rest))
                 })
                 .map(str::to_string)
                 .collect();
@@ -180,10 +181,18 @@ pub fn detect<'a>(paths: impl IntoIterator<Item = &'a str> + Clone) -> Vec<Candi
             found.push(Candidate { kind: ManifestKind::Bagit, root: root.clone(), files });
         }
         if has(&in_root("manifest.xml")) {
-            found.push(Candidate { kind: ManifestKind::Seda, root: root.clone(), files: vec![in_root("manifest.xml")] });
+            found.push(Candidate {
+                kind: ManifestKind::Seda,
+                root: root.clone(),
+                files: vec![in_root("manifest.xml")],
+            });
         }
         if has(&in_root("manifest.json")) {
-            found.push(Candidate { kind: ManifestKind::Reversa, root: root.clone(), files: vec![in_root("manifest.json")] });
+            found.push(Candidate {
+                kind: ManifestKind::Reversa,
+                root: root.clone(),
+                files: vec![in_root("manifest.json")],
+            });
         }
         if !found.is_empty() {
             break;
@@ -216,17 +225,15 @@ fn candidate_roots<'a>(paths: impl IntoIterator<Item = &'a str>) -> Vec<String> 
         }
     }
     let mut roots = vec![String::new()];
-    if single {
-        if let Some(t) = top {
-            roots.push(format!("{t}/"));
-        }
+    if let (true, Some(t)) = (single, top) {
+        roots.push(format!("{t}/"));
     }
     roots
 }
 
 /// Reads a candidate's files (through `read`, which returns `None` for a file not present) and
 /// parses them into a [`Manifest`].
-pub fn load(candidate: &Candidate, read: &dyn Fn(&str) -> Option<Result<Vec<u8>, String>>) -> Manifest {
+pub fn load(candidate: &Candidate, read: &ReadFn<'_>) -> Manifest {
     let mut manifest = Manifest::empty(candidate.kind, &candidate.root);
     manifest.files = candidate.files.clone();
     let main = &candidate.files[0];
@@ -234,7 +241,8 @@ pub fn load(candidate: &Candidate, read: &dyn Fn(&str) -> Option<Result<Vec<u8>,
         Some(Ok(b)) => b,
         Some(Err(e)) => {
             manifest.problems.push(
-                Finding::new(Code::ManifestMalformed, Location::manifest(main.clone(), None)).with("error", e),
+                Finding::new(Code::ManifestMalformed, Location::manifest(main.clone(), None))
+                    .with("error", e),
             );
             return manifest;
         }

@@ -1,1 +1,261 @@
-//! pipeline
+//! The pipeline: archive → inventory → manifest → checks → verdict → report model.
+//!
+//! [`Plan`] holds everything decided before the first byte is read (input, limits, language);
+//! [`run`] executes it. Random-access containers (zip, folder) have their manifest read first,
+//! so every file is hashed once with exactly the algorithms the manifest needs. Tar streams are
+//! read once with SHA-256, manifests captured on the way; only when a manifest that came after
+//! its payload asks for another algorithm are the files concerned read a second time (the
+//! report's `archive.passes` says so).
+
+use crate::archive::{Archive, ArchiveError, EntryMeta, Limits, Progress};
+use crate::checks::{self, CheckInput, ContainerFacts};
+use crate::finding::{Code, Finding, Lang, Location};
+use crate::inventory::{self, AlgorithmSet, FileRecord, Inspector, ReadStatus};
+use crate::manifest::{self, Manifest};
+use crate::report::{self, Report};
+use sha2::Digest;
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+/// What a run will do, decided before reading.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// The export: a zip, tar, tar.gz file or a folder.
+    pub input: PathBuf,
+    /// Bomb limits.
+    pub limits: Limits,
+    /// Language of the report's messages.
+    pub lang: Lang,
+    /// The command line, recorded in the report for reproducibility.
+    pub command: Vec<String>,
+}
+
+/// Runs the plan and returns the report model.
+pub fn run(plan: &Plan, progress: &dyn Progress) -> Result<Report, ArchiveError> {
+    let archive = Archive::open(&plan.input)?;
+    let scanned = match archive.listing() {
+        Some(listing) => scan_random_access(&archive, listing, plan, progress),
+        None => scan_stream(&archive, plan, progress),
+    };
+    let Scanned { mut files, manifest, mut extra, container, archive_sha256, passes, bytes_read } = scanned;
+    files.retain(|f| f.meta.kind != crate::archive::EntryKind::Dir);
+    let input = CheckInput {
+        container: &container,
+        files: &files,
+        manifest: manifest.as_ref(),
+        limits: &plan.limits,
+    };
+    let (checks, mut findings) = checks::run(&input);
+    findings.append(&mut extra);
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let verdict = crate::verdict::decide(&checks, &findings);
+    let (sha256, digest_kind) = match archive_sha256 {
+        Some(d) => (hex::encode(d), "file"),
+        None => (tree_digest(&files), "tree"),
+    };
+    Ok(report::build(report::Inputs {
+        plan,
+        container: archive.container(),
+        archive_size: std::fs::metadata(&plan.input).map(|m| m.len()).unwrap_or(0),
+        archive_sha256: sha256,
+        digest_kind,
+        passes,
+        bytes_read,
+        files: &files,
+        manifest: manifest.as_ref(),
+        checks: &checks,
+        findings: &findings,
+        verdict,
+    }))
+}
+
+struct Scanned {
+    files: Vec<FileRecord>,
+    manifest: Option<Manifest>,
+    extra: Vec<Finding>,
+    container: ContainerFacts,
+    archive_sha256: Option<[u8; 32]>,
+    passes: u32,
+    bytes_read: u64,
+}
+
+/// Whether the scan should read this entry: regular, safe, and not a declared bomb.
+fn readable(limits: &Limits) -> impl Fn(&EntryMeta) -> bool + Sync + '_ {
+    move |m: &EntryMeta| {
+        m.is_readable_file()
+            && !matches!((m.declared_size, m.compressed_size), (Some(s), Some(c)) if limits.ratio_exceeded(s, c).is_some())
+    }
+}
+
+fn scan_random_access(
+    archive: &Archive,
+    listing: &[EntryMeta],
+    plan: &Plan,
+    progress: &dyn Progress,
+) -> Scanned {
+    let by_path: HashMap<&str, &EntryMeta> =
+        listing.iter().filter(|m| m.is_readable_file()).map(|m| (m.path.as_str(), m)).collect();
+    let candidates = manifest::detect(by_path.keys().copied().collect::<Vec<_>>().iter().copied());
+    let read = |p: &str| -> Option<Result<Vec<u8>, String>> {
+        let meta = by_path.get(p)?;
+        archive.read_whole(meta, plan.limits.max_manifest_size).map(|r| r.map_err(|e| e.to_string()))
+    };
+    let (manifest, extra) = load_manifest(&candidates, &read);
+    let algorithms =
+        AlgorithmSet::sha256().union(manifest.as_ref().map(Manifest::algorithms).unwrap_or_default());
+    let no_capture = |_: &EntryMeta| None;
+    let inspector = Inspector { algorithms, capture: &no_capture, learnt: None };
+    let select = readable(&plan.limits);
+    let scan = archive.scan(&inspector, &select, &plan.limits, progress, true);
+    let container = ContainerFacts {
+        container: Some(archive.container()),
+        overlapping: archive.overlapping,
+        duplicate_names: archive.duplicate_names,
+        container_error: scan.container_error.clone(),
+        budget_exhausted: scan.budget_exhausted,
+    };
+    let (archive_sha256, bytes_read) = (scan.archive_sha256, scan.bytes_read);
+    Scanned {
+        files: inventory::records(scan),
+        manifest,
+        extra,
+        container,
+        archive_sha256,
+        passes: 1,
+        bytes_read,
+    }
+}
+
+/// Names a manifest may have: captured while a tar stream flows, in case it is the manifest.
+fn manifest_like(m: &EntryMeta) -> bool {
+    let depth = m.path.matches('/').count();
+    let name = m.path.rsplit('/').next().unwrap_or("");
+    depth <= 1
+        && (name == "bagit.txt"
+            || name == "manifest.xml"
+            || name == "manifest.json"
+            || manifest::bagit::is_tag_file_name(name))
+}
+
+fn scan_stream(archive: &Archive, plan: &Plan, progress: &dyn Progress) -> Scanned {
+    let limit = plan.limits.max_manifest_size;
+    let capture = move |m: &EntryMeta| manifest_like(m).then_some(limit);
+    let learnt = std::sync::atomic::AtomicU8::new(0);
+    let inspector =
+        Inspector { algorithms: AlgorithmSet::sha256(), capture: &capture, learnt: Some(&learnt) };
+    let select = readable(&plan.limits);
+    let scan = archive.scan(&inspector, &select, &plan.limits, progress, true);
+    let container = ContainerFacts {
+        container: Some(archive.container()),
+        overlapping: false,
+        duplicate_names: 0,
+        container_error: scan.container_error.clone(),
+        budget_exhausted: scan.budget_exhausted,
+    };
+    let (archive_sha256, bytes_read) = (scan.archive_sha256, scan.bytes_read);
+    let mut files = inventory::records(scan);
+    let (manifest, extra, passes) = {
+        let captured: HashMap<&str, &FileRecord> = files
+            .iter()
+            .filter(|f| f.status == ReadStatus::Read && f.meta.is_readable_file())
+            .map(|f| (f.meta.path.as_str(), f))
+            .collect();
+        let candidates = manifest::detect(captured.keys().copied().collect::<Vec<_>>().iter().copied());
+        let read = |p: &str| -> Option<Result<Vec<u8>, String>> {
+            let facts = captured.get(p)?.facts.as_ref()?;
+            Some(facts.captured.clone().ok_or_else(|| format!("larger than {limit} bytes")))
+        };
+        let (manifest, extra) = load_manifest(&candidates, &read);
+        (manifest, extra, 1)
+    };
+    let mut passes = passes;
+    if let Some(m) = &manifest {
+        let needed = m.algorithms();
+        if lacking_digests(m, &files) {
+            passes = 2;
+            second_pass(archive, plan, m, needed, &mut files);
+        }
+    }
+    for f in &mut files {
+        if let Some(facts) = &mut f.facts {
+            facts.captured = None;
+        }
+    }
+    Scanned { files, manifest, extra, container, archive_sha256, passes, bytes_read }
+}
+
+/// Whether a declared file that was read lacks a digest its manifest declares.
+fn lacking_digests(m: &Manifest, files: &[FileRecord]) -> bool {
+    let by_path: HashMap<&str, &FileRecord> = files.iter().map(|f| (f.meta.path.as_str(), f)).collect();
+    m.declared.iter().chain(&m.tag_declared).any(|d| {
+        let Some(facts) = by_path.get(d.path.as_str()).and_then(|f| f.facts.as_ref()) else { return false };
+        d.digests.iter().any(|dg| matches!(dg.algorithm, Ok(a) if facts.digests.get(a).is_none()))
+    })
+}
+
+/// Reads again, with the algorithms a late manifest asked for, the files it declares.
+fn second_pass(archive: &Archive, plan: &Plan, m: &Manifest, needed: AlgorithmSet, files: &mut [FileRecord]) {
+    let by_path: HashMap<&str, &FileRecord> = files.iter().map(|f| (f.meta.path.as_str(), f)).collect();
+    let wanted: std::collections::HashSet<String> = m
+        .declared
+        .iter()
+        .chain(&m.tag_declared)
+        .filter(|d| {
+            by_path.get(d.path.as_str()).and_then(|f| f.facts.as_ref()).is_some_and(|facts| {
+                d.digests.iter().any(|dg| matches!(dg.algorithm, Ok(a) if facts.digests.get(a).is_none()))
+            })
+        })
+        .map(|d| d.path.clone())
+        .collect();
+    let select_base = readable(&plan.limits);
+    let select = |e: &EntryMeta| select_base(e) && wanted.contains(e.path.as_str());
+    let no_capture = |_: &EntryMeta| None;
+    let inspector = Inspector { algorithms: needed, capture: &no_capture, learnt: None };
+    let scan = archive.scan(&inspector, &select, &plan.limits, &crate::archive::NoProgress, false);
+    let mut by_index: HashMap<usize, inventory::FileFacts> = HashMap::new();
+    for (meta, outcome) in scan.entries.iter().zip(scan.outcomes) {
+        if let crate::archive::Outcome::Read(facts) = outcome {
+            by_index.insert(meta.index, facts);
+        }
+    }
+    for f in files.iter_mut() {
+        if let (Some(facts), Some(more)) = (&mut f.facts, by_index.remove(&f.meta.index)) {
+            facts.digests.merge(more.digests);
+        }
+    }
+}
+
+fn load_manifest(
+    candidates: &[manifest::Candidate],
+    read: &manifest::ReadFn<'_>,
+) -> (Option<Manifest>, Vec<Finding>) {
+    let Some(first) = candidates.first() else { return (None, Vec::new()) };
+    let mut extra = Vec::new();
+    if candidates.len() > 1 {
+        let kinds: Vec<&str> = candidates.iter().map(|c| c.kind.as_str()).collect();
+        extra.push(
+            Finding::new(Code::ManifestSeveral, Location::manifest(first.files[0].clone(), None))
+                .with("kinds", kinds.join(", "))
+                .with("used", first.kind.as_str()),
+        );
+    }
+    (Some(manifest::load(first, read)), extra)
+}
+
+/// A folder has no bytes of its own: its digest is SHA-256 over the sorted lines
+/// `<sha256 of file>  <path>\n` of every file read (the `sha256sum` format).
+pub fn tree_digest(files: &[FileRecord]) -> String {
+    let mut lines: Vec<(&str, &str)> = files
+        .iter()
+        .filter_map(|f| Some((f.meta.path.as_str(), f.facts.as_ref()?.digests.sha256.as_deref()?)))
+        .collect();
+    lines.sort_unstable();
+    let mut h = sha2::Sha256::new();
+    for (path, digest) in lines {
+        h.update(digest.as_bytes());
+        h.update(b"  ");
+        h.update(path.as_bytes());
+        h.update(b"\n");
+    }
+    hex::encode(h.finalize())
+}

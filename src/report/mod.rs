@@ -1,1 +1,208 @@
-//! report
+//! Stage 6 — the report: the model built from the stages' outputs, and its renderers
+//! (`report.json`, written atomically, and the terminal summary in French or English).
+
+mod model;
+pub mod text;
+
+pub use model::*;
+
+use crate::archive::{Container, EntryKind};
+use crate::checks::CheckResult;
+use crate::finding::{Finding, Severity};
+use crate::inventory::{FileRecord, Openness};
+use crate::manifest::{Manifest, ManifestKind};
+use crate::pipeline::Plan;
+use crate::verdict::Verdict;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// What [`build`] needs from the pipeline.
+pub struct Inputs<'a> {
+    /// The plan run.
+    pub plan: &'a Plan,
+    /// Container kind.
+    pub container: Container,
+    /// Size of the archive file.
+    pub archive_size: u64,
+    /// Archive or tree digest.
+    pub archive_sha256: String,
+    /// `file` or `tree`.
+    pub digest_kind: &'static str,
+    /// Passes over the content.
+    pub passes: u32,
+    /// Uncompressed bytes read.
+    pub bytes_read: u64,
+    /// Inventory.
+    pub files: &'a [FileRecord],
+    /// Manifest used.
+    pub manifest: Option<&'a Manifest>,
+    /// Check results.
+    pub checks: &'a [CheckResult],
+    /// All findings, sorted.
+    pub findings: &'a [Finding],
+    /// The verdict.
+    pub verdict: Verdict,
+}
+
+/// Findings codes that belong to the manifest's own section.
+fn is_manifest_problem(f: &Finding) -> bool {
+    let c = f.code.as_str();
+    c.starts_with("manifest.") || c.starts_with("fixity.")
+}
+
+/// Builds the report model.
+pub fn build(i: Inputs<'_>) -> Report {
+    let lang = i.plan.lang;
+    let findings: Vec<FindingEntry> =
+        i.findings.iter().map(|f| FindingEntry::from_finding(f, lang)).collect();
+    let problems: Vec<FindingEntry> = i
+        .findings
+        .iter()
+        .filter(|f| is_manifest_problem(f))
+        .map(|f| FindingEntry::from_finding(f, lang))
+        .collect();
+    let manifest = match i.manifest {
+        Some(m) if m.kind != ManifestKind::None => {
+            let invalid = i.findings.iter().any(|f| f.severity == Severity::Error && is_manifest_problem(f));
+            ManifestInfo {
+                kind: m.kind.as_str(),
+                status: if invalid { "invalid" } else { "valid" },
+                version: m.version.clone(),
+                files: m.files.clone(),
+                algorithms: m.algorithms().iter().map(|a| a.as_str()).collect(),
+                declared_files: m.declared.len(),
+                payload_oxum: m.payload_oxum.map(|(o, c)| format!("{o}.{c}")),
+                record_counts: m.record_counts.clone(),
+                problems,
+            }
+        }
+        _ => ManifestInfo {
+            kind: "none",
+            status: "absent",
+            version: None,
+            files: Vec::new(),
+            algorithms: Vec::new(),
+            declared_files: 0,
+            payload_oxum: None,
+            record_counts: Default::default(),
+            problems,
+        },
+    };
+    let files: Vec<FileEntry> = i
+        .files
+        .iter()
+        .filter(|f| f.meta.kind != EntryKind::Dir)
+        .map(|f| FileEntry {
+            path: f.meta.path.clone(),
+            kind: f.meta.kind,
+            status: f.status,
+            size: f.size(),
+            compressed_size: f.meta.compressed_size,
+            digests: f.facts.as_ref().map(|x| x.digests.clone()).unwrap_or_default(),
+            format: f.facts.as_ref().map(|x| FormatEntry {
+                name: x.format.name,
+                puid: x.format.puid,
+                mime: x.format.mime,
+                openness: x.format.openness,
+                note: x.format.note,
+            }),
+            encoding: f.facts.as_ref().map(|x| x.encoding),
+        })
+        .collect();
+    let mut summary = Summary { files: files.len(), ..Default::default() };
+    summary.bytes = files.iter().filter_map(|f| f.size).sum();
+    for f in i.findings {
+        match f.severity {
+            Severity::Error => summary.errors += 1,
+            Severity::Warning => summary.warnings += 1,
+            Severity::Info => summary.infos += 1,
+        }
+    }
+    for f in &files {
+        let class = match f.format.as_ref().map(|x| x.openness) {
+            Some(Openness::Open) => "open",
+            Some(Openness::Proprietary) => "proprietary",
+            _ => "unknown",
+        };
+        *summary.openness.entry(class).or_insert(0) += 1;
+    }
+    let l = &i.plan.limits;
+    Report {
+        report_version: REPORT_VERSION,
+        tool: Tool { name: "reversa", version: crate::VERSION },
+        generated_at: timestamp(),
+        lang,
+        reproducibility: Reproducibility {
+            command: i.plan.command.clone(),
+            limits: LimitsInfo {
+                max_total_size: l.max_total_size,
+                max_ratio: l.max_ratio,
+                ratio_min_size: l.ratio_min_size,
+                max_manifest_size: l.max_manifest_size,
+            },
+        },
+        archive: ArchiveInfo {
+            path: i.plan.input.display().to_string(),
+            container: i.container.as_str(),
+            size: if i.container == Container::Folder { 0 } else { i.archive_size },
+            sha256: i.archive_sha256,
+            digest_kind: i.digest_kind,
+            entries: i.files.len(),
+            bytes_read: i.bytes_read,
+            passes: i.passes,
+        },
+        manifest,
+        files,
+        checks: i.checks.to_vec(),
+        findings,
+        summary,
+        verdict: i.verdict,
+    }
+}
+
+/// Now, or `SOURCE_DATE_EPOCH` when set, as RFC 3339 UTC.
+fn timestamp() -> String {
+    let time = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .map(|secs| std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs))
+        .unwrap_or_else(std::time::SystemTime::now);
+    humantime::format_rfc3339_seconds(time).to_string()
+}
+
+/// The report as pretty JSON.
+pub fn to_json(report: &Report) -> String {
+    let mut s = serde_json::to_string_pretty(report).expect("the report model always serialises");
+    s.push('\n');
+    s
+}
+
+/// The inventory alone as JSON: `tool`, `archive` and `files` of the report.
+pub fn inventory_json(report: &Report) -> String {
+    let v = serde_json::json!({
+        "report_version": report.report_version,
+        "tool": report.tool,
+        "archive": report.archive,
+        "files": report.files,
+    });
+    let mut s = serde_json::to_string_pretty(&v).expect("the report model always serialises");
+    s.push('\n');
+    s
+}
+
+/// Writes `report.json` into `out_dir` atomically: a temporary file in the same folder, synced,
+/// then renamed. An interrupted run leaves no `report.json`, never a partial one.
+pub fn write_json(out_dir: &Path, report: &Report) -> io::Result<PathBuf> {
+    write_atomic(out_dir, "report.json", to_json(report).as_bytes())
+}
+
+/// Writes `name` into `dir` atomically.
+pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<PathBuf> {
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::Builder::new().prefix(".reversa-").suffix(".tmp").tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    let target = dir.join(name);
+    tmp.persist(&target).map_err(|e| e.error)?;
+    Ok(target)
+}

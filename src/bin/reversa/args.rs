@@ -1,0 +1,158 @@
+//! Command-line flags: parsed and validated here, nothing else.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// reversa — does a vendor's data export really let a commune leave?
+#[derive(Parser, Debug)]
+#[command(name = "reversa", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Verify an export (zip, tar, tar.gz or folder): inventory, fixity, safety, verdict.
+    Verify(VerifyArgs),
+    /// List every file of an export with its size, digests, format and encoding.
+    Inventory(InventoryArgs),
+    /// Write a sample commune export, then verify it.
+    Demo(DemoArgs),
+}
+
+/// Report language.
+#[derive(ValueEnum, Clone, Copy, Debug, Default)]
+pub enum LangArg {
+    /// French (default).
+    #[default]
+    Fr,
+    /// English.
+    En,
+}
+
+/// Output on stdout.
+#[derive(ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FormatArg {
+    /// A human summary.
+    #[default]
+    Text,
+    /// The JSON report.
+    Json,
+}
+
+/// Flags shared by the commands that read an export.
+#[derive(Args, Debug, Clone)]
+pub struct ReadArgs {
+    /// Language of the report and summary.
+    #[arg(long, value_enum, default_value_t = LangArg::Fr)]
+    pub lang: LangArg,
+    /// No progress bars.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Largest total uncompressed size read from the export, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = reversa::archive::Limits::default().max_total_size)]
+    pub max_total_size: u64,
+    /// Largest compression ratio of one entry (uncompressed / compressed).
+    #[arg(long, value_name = "N", default_value_t = reversa::archive::Limits::default().max_ratio)]
+    pub max_ratio: u64,
+}
+
+/// `reversa verify`.
+#[derive(Args, Debug)]
+pub struct VerifyArgs {
+    /// The export: a .zip, .tar, .tar.gz/.tgz file or a folder.
+    pub path: PathBuf,
+    /// Folder where report.json is written (never inside the export).
+    #[arg(long, short, value_name = "DIR", default_value = "reversa-report")]
+    pub out: PathBuf,
+    /// What to print on stdout: a summary, or the JSON report.
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+    /// Shared flags.
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+/// `reversa inventory`.
+#[derive(Args, Debug)]
+pub struct InventoryArgs {
+    /// The export: a .zip, .tar, .tar.gz/.tgz file or a folder.
+    pub path: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+    /// Shared flags.
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+/// Manifest kind of the demo export.
+#[derive(ValueEnum, Clone, Copy, Debug, Default)]
+pub enum PackageArg {
+    /// reversa's manifest.json.
+    #[default]
+    Reversa,
+    /// A BagIt bag.
+    Bagit,
+    /// A SEDA 2.1 transfer.
+    Seda,
+    /// No manifest.
+    Bare,
+}
+
+/// Container of the demo export.
+#[derive(ValueEnum, Clone, Copy, Debug, Default)]
+pub enum ContainerArg {
+    /// A zip archive.
+    #[default]
+    Zip,
+    /// A tar archive.
+    Tar,
+    /// A gzip-compressed tar archive.
+    TarGz,
+    /// A folder.
+    Folder,
+}
+
+/// `reversa demo`.
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    /// Folder where the export and its report are written.
+    #[arg(long, short, value_name = "DIR", default_value = "reversa-demo")]
+    pub out: PathBuf,
+    /// About how many records in all datasets.
+    #[arg(long, default_value_t = 3000)]
+    pub records: usize,
+    /// Seed: the same seed writes the same bytes.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Manifest kind.
+    #[arg(long, value_enum, default_value_t = PackageArg::Reversa)]
+    pub package: PackageArg,
+    /// Container.
+    #[arg(long, value_enum, default_value_t = ContainerArg::Zip)]
+    pub container: ContainerArg,
+    /// Inject a named defect (repeatable): digest-mismatch, missing-file, unlisted-file,
+    /// proprietary-format, non-utf8-csv.
+    #[arg(long = "defect", value_name = "NAME", value_parser = parse_defect)]
+    pub defects: Vec<reversa::demo::Defect>,
+    /// Only write the export, do not verify it.
+    #[arg(long)]
+    pub no_verify: bool,
+    /// Language of the summary.
+    #[arg(long, value_enum, default_value_t = LangArg::Fr)]
+    pub lang: LangArg,
+    /// No progress bars.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+fn parse_defect(s: &str) -> Result<reversa::demo::Defect, String> {
+    reversa::demo::Defect::parse(s).ok_or_else(|| {
+        let names: Vec<&str> = reversa::demo::Defect::ALL.iter().map(|d| d.as_str()).collect();
+        format!("unknown defect {s:?}; known: {}", names.join(", "))
+    })
+}

@@ -1,0 +1,167 @@
+//! The `reversa` binary: parses flags, runs the library's pipeline, renders, picks the exit code.
+//!
+//! Exit codes: 0 satisfiable, 1 not satisfiable, 3 undetermined, 2 usage error or unreadable input.
+
+mod args;
+mod progress;
+
+use args::{Cli, Command, ContainerArg, FormatArg, LangArg, PackageArg, ReadArgs};
+use clap::Parser;
+use reversa::finding::Lang;
+use reversa::pipeline::Plan;
+use reversa::report::{self, Report};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Verify(a) => verify(&a.path, &a.out, a.format, &a.read),
+        Command::Inventory(a) => inventory(&a),
+        Command::Demo(a) => demo(&a),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("reversa: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn lang(l: LangArg) -> Lang {
+    match l {
+        LangArg::Fr => Lang::Fr,
+        LangArg::En => Lang::En,
+    }
+}
+
+fn plan(path: &Path, read: &ReadArgs) -> Plan {
+    Plan {
+        input: path.to_path_buf(),
+        limits: reversa::archive::Limits {
+            max_total_size: read.max_total_size,
+            max_ratio: read.max_ratio,
+            ..Default::default()
+        },
+        lang: lang(read.lang),
+        command: std::env::args().collect(),
+    }
+}
+
+fn run(plan: &Plan, quiet: bool) -> anyhow::Result<Report> {
+    let bar = progress::Bar::new(quiet);
+    let report = reversa::pipeline::run(plan, &bar);
+    bar.finish();
+    Ok(report?)
+}
+
+/// Refuses an output folder inside the export (it would change what is verified).
+fn check_out_dir(input: &Path, out: &Path) -> anyhow::Result<()> {
+    let abs = |p: &Path| -> PathBuf {
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        // Canonicalise the deepest existing ancestor, keep the rest as written.
+        let mut existing = p.as_path();
+        let mut rest = Vec::new();
+        while !existing.exists() {
+            match (existing.parent(), existing.file_name()) {
+                (Some(parent), Some(name)) => {
+                    rest.push(name.to_owned());
+                    existing = parent;
+                }
+                _ => break,
+            }
+        }
+        let mut c = existing.canonicalize().unwrap_or_else(|_| existing.to_path_buf());
+        c.extend(rest.iter().rev());
+        c
+    };
+    let (input, out) = (abs(input), abs(out));
+    if input.is_dir() && out.starts_with(&input) {
+        anyhow::bail!(
+            "--out {} is inside the export {}: choose a folder outside it",
+            out.display(),
+            input.display()
+        );
+    }
+    if out == input {
+        anyhow::bail!("--out is the export itself");
+    }
+    Ok(())
+}
+
+fn print(text: &str) {
+    // A closed pipe (`reversa … | head`) is not an error.
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
+
+fn verify(path: &Path, out: &Path, format: FormatArg, read: &ReadArgs) -> anyhow::Result<u8> {
+    check_out_dir(path, out)?;
+    std::fs::create_dir_all(out).map_err(|e| anyhow::anyhow!("cannot create {}: {e}", out.display()))?;
+    let plan = plan(path, read);
+    let report = run(&plan, read.quiet)?;
+    let written = report::write_json(out, &report)
+        .map_err(|e| anyhow::anyhow!("cannot write the report in {}: {e}", out.display()))?;
+    match format {
+        FormatArg::Json => print(&report::to_json(&report)),
+        FormatArg::Text => print(&report::text::render(&report, Some(&written.display().to_string()))),
+    }
+    Ok(report.verdict.exit_code() as u8)
+}
+
+fn inventory(a: &args::InventoryArgs) -> anyhow::Result<u8> {
+    let report = run(&plan(&a.path, &a.read), a.read.quiet)?;
+    match a.format {
+        FormatArg::Json => print(&report::inventory_json(&report)),
+        FormatArg::Text => print(&report::text::render_inventory(&report)),
+    }
+    Ok(0)
+}
+
+fn demo(a: &args::DemoArgs) -> anyhow::Result<u8> {
+    use reversa::demo::{DemoContainer, DemoOptions, Package};
+    let opts = DemoOptions {
+        records: a.records,
+        seed: a.seed,
+        package: match a.package {
+            PackageArg::Reversa => Package::Reversa,
+            PackageArg::Bagit => Package::Bagit,
+            PackageArg::Seda => Package::Seda,
+            PackageArg::Bare => Package::Bare,
+        },
+        container: match a.container {
+            ContainerArg::Zip => DemoContainer::Zip,
+            ContainerArg::Tar => DemoContainer::Tar,
+            ContainerArg::TarGz => DemoContainer::TarGz,
+            ContainerArg::Folder => DemoContainer::Folder,
+        },
+        defects: a.defects.clone(),
+        ..Default::default()
+    };
+    let export = reversa::demo::write_demo(&a.out, &opts)
+        .map_err(|e| anyhow::anyhow!("cannot write the demo export in {}: {e}", a.out.display()))?;
+    let l = lang(a.lang);
+    let total: u64 = export.records.values().sum();
+    eprintln!(
+        "{} {} ({} {})",
+        l.pick("Export de démonstration écrit :", "Demo export written:"),
+        export.path.display(),
+        total,
+        l.pick("enregistrements", "records"),
+    );
+    if a.no_verify {
+        return Ok(0);
+    }
+    let read = ReadArgs {
+        lang: a.lang,
+        quiet: a.quiet,
+        max_total_size: reversa::archive::Limits::default().max_total_size,
+        max_ratio: reversa::archive::Limits::default().max_ratio,
+    };
+    verify(&export.path, &a.out.join("report"), FormatArg::Text, &read)
+}

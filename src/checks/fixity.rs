@@ -1,0 +1,113 @@
+//! The `fixity` check: every declared file present with its size and digests, every present
+//! file declared (Vitam's CHECK_MANIFEST_OBJECTNUMBER semantics, both directions).
+
+use super::CheckInput;
+use crate::archive::EntryKind;
+use crate::finding::{Code, Finding, Location};
+use crate::inventory::{Algorithm, FileRecord, ReadStatus};
+use crate::manifest::{DeclaredFile, ManifestKind};
+use std::collections::{BTreeSet, HashMap};
+
+/// Returns the findings and whether fixity could not be verified at all.
+pub(super) fn check(input: &CheckInput<'_>) -> (Vec<Finding>, bool) {
+    let Some(manifest) = input.manifest.filter(|m| m.kind != ManifestKind::None) else {
+        return (vec![Finding::new(Code::ManifestAbsent, Location::default())], true);
+    };
+    let mut out = manifest.problems.clone();
+    let present: HashMap<&str, &FileRecord> = input
+        .files
+        .iter()
+        .filter(|f| f.meta.kind == EntryKind::File && f.meta.path_problem.is_none())
+        .map(|f| (f.meta.path.as_str(), f))
+        .collect();
+
+    let mut weak = BTreeSet::new();
+    for d in &manifest.declared {
+        verify(d, present.get(d.path.as_str()).copied(), &mut out, &mut weak);
+    }
+    for d in &manifest.tag_declared {
+        verify(d, present.get(d.path.as_str()).copied(), &mut out, &mut weak);
+    }
+    for (alg, file) in weak {
+        out.push(
+            Finding::new(Code::FixityWeakAlgorithm, Location::manifest(file, None)).with("algorithm", alg),
+        );
+    }
+
+    let declared: BTreeSet<&str> = manifest.declared.iter().map(|d| d.path.as_str()).collect();
+    let main = manifest.files.first().cloned().unwrap_or_default();
+    let mut unlisted: Vec<&str> = present
+        .keys()
+        .copied()
+        .filter(|p| {
+            manifest.scope.covers(p) && !declared.contains(p) && !manifest.files.iter().any(|m| m == p)
+        })
+        .collect();
+    unlisted.sort_unstable();
+    for p in unlisted {
+        out.push(Finding::new(Code::FixityUnlistedFile, Location::manifest(main.clone(), None).with_path(p)));
+    }
+
+    if let Some((octets, count)) = manifest.payload_oxum {
+        let payload: Vec<&&FileRecord> =
+            present.iter().filter(|(p, _)| manifest.scope.covers(p)).map(|(_, f)| f).collect();
+        let actual_octets: u64 = payload.iter().filter_map(|f| f.size()).sum();
+        let actual_count = payload.len() as u64;
+        if (octets, count) != (actual_octets, actual_count) {
+            let info = manifest.files.iter().find(|f| f.ends_with("bag-info.txt")).cloned().unwrap_or(main);
+            out.push(
+                Finding::new(Code::FixityPayloadOxum, Location::manifest(info, None))
+                    .with("expected", format!("{octets}.{count}"))
+                    .with("actual", format!("{actual_octets}.{actual_count}")),
+            );
+        }
+    }
+    (out, false)
+}
+
+fn verify(
+    d: &DeclaredFile,
+    file: Option<&FileRecord>,
+    out: &mut Vec<Finding>,
+    weak: &mut BTreeSet<(Algorithm, String)>,
+) {
+    let at = || d.location.clone().with_path(d.path.clone());
+    for digest in &d.digests {
+        if let Ok(a) = digest.algorithm
+            && a.is_weak()
+        {
+            weak.insert((a, d.location.manifest.clone().unwrap_or_default()));
+        }
+    }
+    let Some(file) = file else {
+        out.push(Finding::new(Code::FixityMissingFile, at()));
+        return;
+    };
+    let facts = match (&file.facts, file.status) {
+        (Some(f), ReadStatus::Read) => f,
+        _ => {
+            out.push(Finding::new(Code::FixityUnverified, at()));
+            return;
+        }
+    };
+    if let Some(size) = d.size
+        && size != facts.size
+    {
+        out.push(
+            Finding::new(Code::FixitySizeMismatch, at()).with("expected", size).with("actual", facts.size),
+        );
+    }
+    for digest in &d.digests {
+        let Ok(a) = digest.algorithm else { continue };
+        match facts.digests.get(a) {
+            Some(actual) if actual == digest.hex => {}
+            Some(actual) => out.push(
+                Finding::new(Code::FixityDigestMismatch, at())
+                    .with("algorithm", a)
+                    .with("expected", &digest.hex)
+                    .with("actual", actual),
+            ),
+            None => out.push(Finding::new(Code::FixityUnverified, at())),
+        }
+    }
+}

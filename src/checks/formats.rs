@@ -1,0 +1,42 @@
+//! The `formats` and `encoding` checks: what each file is, whether it is open, and whether text
+//! is UTF-8.
+
+use super::CheckInput;
+use crate::finding::{Code, Finding, Location};
+use crate::inventory::{Encoding, Openness};
+
+pub(super) fn check_formats(input: &CheckInput<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for f in input.files {
+        let Some(facts) = &f.facts else { continue };
+        let at = || Location::entry(f.meta.path.clone());
+        if facts.size == 0 {
+            out.push(Finding::new(Code::InventoryEmptyFile, at()));
+            continue;
+        }
+        if facts.format.archive {
+            out.push(Finding::new(Code::ArchiveNested, at()).with("format", facts.format.name));
+        }
+        match facts.format.openness {
+            Openness::Proprietary => out
+                .push(Finding::new(Code::InventoryProprietaryFormat, at()).with("format", facts.format.name)),
+            Openness::Unknown => out.push(Finding::new(Code::InventoryUnknownFormat, at())),
+            Openness::Open => {}
+        }
+    }
+    out
+}
+
+pub(super) fn check_encoding(input: &CheckInput<'_>) -> Vec<Finding> {
+    input
+        .files
+        .iter()
+        .filter_map(|f| {
+            let facts = f.facts.as_ref()?;
+            matches!(facts.encoding, Encoding::Windows1252 | Encoding::Iso8859_15).then(|| {
+                Finding::new(Code::InventoryNotUtf8, Location::entry(f.meta.path.clone()))
+                    .with("encoding", facts.encoding.as_str())
+            })
+        })
+        .collect()
+}

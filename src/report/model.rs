@@ -1,0 +1,218 @@
+//! The report's serialisable model: what `report.json` holds (schema: `schemas/report.schema.json`).
+//! Renderers read only this model.
+
+use crate::checks::CheckResult;
+use crate::finding::{Finding, Lang, Severity};
+use crate::inventory::{Digests, Encoding, Openness, ReadStatus};
+use crate::verdict::Verdict;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Version of the report format; bumped when a field changes meaning or disappears.
+pub const REPORT_VERSION: &str = "1.0";
+
+/// A whole report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Report format version.
+    pub report_version: &'static str,
+    /// The tool that wrote it.
+    pub tool: Tool,
+    /// When it was written (RFC 3339, UTC; `SOURCE_DATE_EPOCH` fixes it).
+    pub generated_at: String,
+    /// Language of the messages.
+    pub lang: Lang,
+    /// What makes the run reproducible.
+    pub reproducibility: Reproducibility,
+    /// The export verified.
+    pub archive: ArchiveInfo,
+    /// Its manifest.
+    pub manifest: ManifestInfo,
+    /// Every entry except directories, in container order.
+    pub files: Vec<FileEntry>,
+    /// One result per check.
+    pub checks: Vec<CheckResult>,
+    /// Every finding, worst first.
+    pub findings: Vec<FindingEntry>,
+    /// Counts.
+    pub summary: Summary,
+    /// The overall answer.
+    pub verdict: Verdict,
+}
+
+/// The tool's identity.
+#[derive(Debug, Clone, Serialize)]
+pub struct Tool {
+    /// `reversa`.
+    pub name: &'static str,
+    /// Its version.
+    pub version: &'static str,
+}
+
+/// The inputs and settings of the run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reproducibility {
+    /// The command line as given.
+    pub command: Vec<String>,
+    /// Limits in force.
+    pub limits: LimitsInfo,
+}
+
+/// Limits in force, as written in the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct LimitsInfo {
+    /// Largest total uncompressed size, bytes.
+    pub max_total_size: u64,
+    /// Largest compression ratio of one entry.
+    pub max_ratio: u64,
+    /// Entries below this size are not held to the ratio.
+    pub ratio_min_size: u64,
+    /// Largest manifest parsed, bytes.
+    pub max_manifest_size: u64,
+}
+
+/// The export's identity.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArchiveInfo {
+    /// The path as given on the command line.
+    pub path: String,
+    /// `zip`, `tar`, `tar-gz` or `folder`.
+    pub container: &'static str,
+    /// Size of the archive file (0 for a folder).
+    pub size: u64,
+    /// SHA-256 of the archive file, or the tree digest of a folder.
+    pub sha256: String,
+    /// `file` (digest of the archive's bytes) or `tree` (of a folder's files, see README).
+    pub digest_kind: &'static str,
+    /// Entries in the container, directories included.
+    pub entries: usize,
+    /// Uncompressed bytes read.
+    pub bytes_read: u64,
+    /// Passes over the content (2 only for a tar whose late manifest asked for more digests).
+    pub passes: u32,
+}
+
+/// The manifest's identity and status.
+#[derive(Debug, Clone, Serialize)]
+pub struct ManifestInfo {
+    /// `bagit`, `seda`, `reversa` or `none`.
+    pub kind: &'static str,
+    /// `valid`, `invalid` or `absent`.
+    pub status: &'static str,
+    /// Its version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// The manifest files read, main one first.
+    pub files: Vec<String>,
+    /// Digest algorithms it uses.
+    pub algorithms: Vec<&'static str>,
+    /// Files it declares.
+    pub declared_files: usize,
+    /// BagIt Payload-Oxum, `octets.count`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payload_oxum: Option<String>,
+    /// Record counts it declares per dataset.
+    pub record_counts: BTreeMap<String, u64>,
+    /// Findings about the manifest and fixity.
+    pub problems: Vec<FindingEntry>,
+}
+
+/// One inventoried file.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileEntry {
+    /// Path in the export.
+    pub path: String,
+    /// `file`, `symlink`, `hard-link`, `special`.
+    pub kind: crate::archive::EntryKind,
+    /// `read`, `not-read`, `failed`.
+    pub status: ReadStatus,
+    /// Size in bytes (read, or declared when not read).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+    /// Compressed size (zip).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compressed_size: Option<u64>,
+    /// Digests computed.
+    pub digests: Digests,
+    /// Identified format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<FormatEntry>,
+    /// Text encoding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<Encoding>,
+}
+
+/// A format as written in the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct FormatEntry {
+    /// Name.
+    pub name: &'static str,
+    /// PRONOM id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub puid: Option<&'static str>,
+    /// MIME type.
+    pub mime: &'static str,
+    /// Openness class.
+    pub openness: Openness,
+    /// A note on its status (RGI).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<&'static str>,
+}
+
+/// One finding as written in the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingEntry {
+    /// Stable code.
+    pub code: &'static str,
+    /// Severity.
+    pub severity: Severity,
+    /// Entry path concerned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Manifest file concerned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manifest: Option<String>,
+    /// Line in the manifest.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    /// Manifest element (SEDA id, JSON pointer).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub element: Option<String>,
+    /// Message in the report's language.
+    pub message: String,
+    /// The message's parameters.
+    pub params: BTreeMap<&'static str, String>,
+}
+
+impl FindingEntry {
+    /// Renders a finding in `lang`.
+    pub fn from_finding(f: &Finding, lang: Lang) -> Self {
+        FindingEntry {
+            code: f.code.as_str(),
+            severity: f.severity,
+            path: f.location.path.clone(),
+            manifest: f.location.manifest.clone(),
+            line: f.location.line,
+            element: f.location.element.clone(),
+            message: f.message(lang),
+            params: f.params.clone(),
+        }
+    }
+}
+
+/// Counts.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    /// Files inventoried.
+    pub files: usize,
+    /// Their total size.
+    pub bytes: u64,
+    /// Findings of severity error.
+    pub errors: usize,
+    /// Findings of severity warning.
+    pub warnings: usize,
+    /// Findings of severity info.
+    pub infos: usize,
+    /// Files per openness class.
+    pub openness: BTreeMap<&'static str, usize>,
+}

@@ -1,0 +1,8 @@
+//! Integration tests: the real binary on the committed fixtures and on generated exports.
+
+mod workdir;
+
+mod archive;
+mod demo;
+mod fixity;
+mod report;

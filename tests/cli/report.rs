@@ -1,0 +1,134 @@
+//! The JSON report: valid against its schema, stable, and the terminal summary in both languages.
+
+use crate::workdir::{Workdir, fixture};
+use serde_json::Value;
+
+fn schema() -> jsonschema::Validator {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/report.schema.json")).unwrap();
+    let schema: Value = serde_json::from_str(&text).unwrap();
+    jsonschema::options().should_validate_formats(true).build(&schema).expect("the report schema compiles")
+}
+
+#[test]
+fn every_fixture_report_validates_against_the_schema() {
+    let validator = schema();
+    let mut names: Vec<String> = std::fs::read_dir(fixture(""))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "make.rs")
+        .collect();
+    names.sort();
+    assert!(names.len() >= 15, "{names:?}");
+    for name in names {
+        let w = Workdir::new();
+        let run = w.verify(&fixture(&name), &[]);
+        let errors: Vec<String> =
+            validator.iter_errors(run.report()).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+        assert!(errors.is_empty(), "{name}: {errors:#?}");
+    }
+}
+
+#[test]
+fn the_schema_rejects_a_report_missing_its_verdict() {
+    let w = Workdir::new();
+    let run = w.verify(&fixture("clean.zip"), &[]);
+    let mut report = run.report().clone();
+    report.as_object_mut().unwrap().remove("verdict");
+    assert!(!schema().is_valid(&report));
+}
+
+#[test]
+fn two_runs_give_identical_reports_with_source_date_epoch() {
+    let w = Workdir::new();
+    let a = w.verify(&fixture("clean.zip"), &[]).report.unwrap();
+    let b = w.verify(&fixture("clean.zip"), &[]).report.unwrap();
+    assert_eq!(a, b);
+    assert_eq!(a["generated_at"], "2026-01-01T00:00:00Z");
+}
+
+#[test]
+fn the_report_names_the_archive_and_the_tool() {
+    let w = Workdir::new();
+    let path = fixture("clean.zip");
+    let run = w.verify(&path, &[]);
+    let r = run.report();
+    assert_eq!(r["tool"]["name"], "reversa");
+    assert_eq!(r["tool"]["version"], env!("CARGO_PKG_VERSION"));
+    use sha2::Digest;
+    let expected = hex::encode(sha2::Sha256::digest(std::fs::read(&path).unwrap()));
+    assert_eq!(r["archive"]["sha256"], expected.as_str());
+    assert_eq!(r["archive"]["size"], std::fs::metadata(&path).unwrap().len());
+    assert_eq!(r["archive"]["digest_kind"], "file");
+    let csv =
+        r["files"].as_array().unwrap().iter().find(|f| f["path"] == "donnees/actes.csv").unwrap().clone();
+    assert_eq!(csv["format"]["puid"], "x-fmt/18");
+    assert_eq!(csv["format"]["openness"], "open");
+    assert_eq!(csv["encoding"], "utf-8");
+    let pdf = r["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"].as_str().unwrap().ends_with(".pdf"))
+        .unwrap()
+        .clone();
+    assert_eq!(pdf["format"]["puid"], "fmt/354", "the demo's scans are PDF/A-1b");
+}
+
+#[test]
+fn folder_exports_get_a_tree_digest() {
+    let w = Workdir::new();
+    let run = w.verify(&fixture("clean-bagit"), &[]);
+    assert_eq!(run.report()["archive"]["digest_kind"], "tree");
+    assert_eq!(run.report()["archive"]["container"], "folder");
+}
+
+#[test]
+fn summary_is_french_by_default_and_english_on_request() {
+    let w = Workdir::new();
+    let fr = w.verify(&fixture("defect-digest-mismatch.zip"), &[]);
+    assert!(fr.stdout.contains("NON SATISFAISABLE"), "{}", fr.stdout);
+    assert!(fr.stdout.contains("fixity.digest-mismatch"));
+    assert!(fr.stdout.contains("donnees/bureaux.csv"));
+    assert!(fr.stdout.contains("report.json"));
+    let en = w.verify(&fixture("defect-digest-mismatch.zip"), &["--lang", "en"]);
+    assert!(en.stdout.contains("NOT SATISFIABLE"), "{}", en.stdout);
+    assert_eq!(en.report()["lang"], "en");
+}
+
+#[test]
+fn format_json_prints_the_report_on_stdout() {
+    let w = Workdir::new();
+    let run = w.verify(&fixture("clean.zip"), &["--format", "json"]);
+    let printed: Value = serde_json::from_str(&run.stdout).expect("stdout is the JSON report");
+    assert_eq!(&printed, run.report());
+}
+
+#[test]
+fn no_temporary_file_is_left_beside_the_report() {
+    let w = Workdir::new();
+    w.verify(&fixture("clean.zip"), &[]);
+    let names: Vec<String> = std::fs::read_dir(w.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, vec!["report.json"]);
+}
+
+#[test]
+fn inventory_lists_files_as_json_and_text() {
+    let w = Workdir::new();
+    let run = w.run(&["inventory", fixture("clean.zip").to_str().unwrap(), "--format", "json", "--quiet"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: Value = serde_json::from_str(&run.stdout).unwrap();
+    let files = v["files"].as_array().unwrap();
+    assert!(files.iter().any(|f| f["path"] == "donnees/electeurs.csv" && f["size"].as_u64().unwrap() > 0));
+    assert!(files.iter().all(|f| f["digests"]["sha256"].is_string()));
+    let run = w.run(&["inventory", fixture("clean.zip").to_str().unwrap(), "--quiet"]);
+    assert!(
+        run.stdout.contains("donnees/electeurs.csv") && run.stdout.contains("x-fmt/18"),
+        "{}",
+        run.stdout
+    );
+    assert!(!w.path().join("out").exists(), "inventory writes nothing");
+}
