@@ -2,7 +2,7 @@
 //! Renderers read only this model.
 
 use crate::checks::CheckResult;
-use crate::finding::{Finding, Lang, Severity};
+use crate::finding::{Finding, Lang, Location, Severity};
 use crate::inventory::{Digests, Encoding, Openness, ReadStatus};
 use crate::verdict::Verdict;
 use serde::Serialize;
@@ -166,18 +166,9 @@ pub struct FindingEntry {
     pub code: &'static str,
     /// Severity.
     pub severity: Severity,
-    /// Entry path concerned.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
-    /// Manifest file concerned.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub manifest: Option<String>,
-    /// Line in the manifest.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub line: Option<u64>,
-    /// Manifest element (SEDA id, JSON pointer).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub element: Option<String>,
+    /// Where: entry `path`, `manifest` file, `line`, `element` (each only when known).
+    #[serde(flatten)]
+    pub location: Location,
     /// Message in the report's language.
     pub message: String,
     /// The message's parameters.
@@ -190,10 +181,7 @@ impl FindingEntry {
         FindingEntry {
             code: f.code.as_str(),
             severity: f.severity,
-            path: f.location.path.clone(),
-            manifest: f.location.manifest.clone(),
-            line: f.location.line,
-            element: f.location.element.clone(),
+            location: f.location.clone(),
             message: f.message(lang),
             params: f.params.clone(),
         }

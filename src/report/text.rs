@@ -101,12 +101,12 @@ pub fn render(r: &Report, report_path: Option<&str>) -> String {
                 (Severity::Warning, Lang::En) => "WARNING",
                 (Severity::Info, _) => "INFO",
             };
-            let mut place = f.path.clone().unwrap_or_default();
-            if let Some(mf) = &f.manifest {
+            let mut place = f.location.path.clone().unwrap_or_default();
+            if let Some(mf) = &f.location.manifest {
                 if !place.is_empty() {
                     place.push(' ');
                 }
-                place.push_str(&match f.line {
+                place.push_str(&match f.location.line {
                     Some(line) => format!("({mf}:{line})"),
                     None => format!("({mf})"),
                 });

@@ -132,3 +132,42 @@ fn inventory_lists_files_as_json_and_text() {
     );
     assert!(!w.path().join("out").exists(), "inventory writes nothing");
 }
+
+#[test]
+fn a_run_killed_midway_leaves_no_report() {
+    let w = Workdir::new();
+    let zip = {
+        let run = w.run(&["demo", "--out", "big", "--records", "100000", "--no-verify", "--quiet"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        w.path().join("big/export-38185-42.zip")
+    };
+    let bin = assert_cmd::cargo::cargo_bin("reversa");
+    let mut killed_midway = 0;
+    for delay_ms in [5u64, 20, 50, 100] {
+        let out = w.path().join(format!("out-{delay_ms}"));
+        let mut child = std::process::Command::new(&bin)
+            .args(["verify", zip.to_str().unwrap(), "--out", out.to_str().unwrap(), "--quiet"])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let finished = child.try_wait().unwrap().is_some();
+        child.kill().unwrap();
+        child.wait().unwrap();
+        if !finished && !out.join("report.json").exists() {
+            killed_midway += 1;
+        }
+        if out.exists() {
+            for e in std::fs::read_dir(&out).unwrap() {
+                let name = e.unwrap().file_name().to_string_lossy().into_owned();
+                assert!(name == "report.json" || name.starts_with(".reversa-"), "unexpected {name}");
+            }
+        }
+        if !finished && out.join("report.json").exists() {
+            // Killed after the rename: the report is complete and valid JSON.
+            let text = std::fs::read_to_string(out.join("report.json")).unwrap();
+            serde_json::from_str::<serde_json::Value>(&text).expect("a complete report");
+        }
+    }
+    assert!(killed_midway > 0, "no run was interrupted before its report: the export is too small");
+}
