@@ -33,7 +33,8 @@ pub(super) fn check_encoding(input: &CheckInput<'_>) -> Vec<Finding> {
         .iter()
         .filter_map(|f| {
             let facts = f.facts.as_ref()?;
-            matches!(facts.encoding, Encoding::Windows1252 | Encoding::Iso8859_15).then(|| {
+            let not_utf8 = matches!(facts.encoding, Encoding::Windows1252 | Encoding::Iso8859_15);
+            (not_utf8 && facts.format.is_text()).then(|| {
                 Finding::new(Code::InventoryNotUtf8, Location::entry(f.meta.path.clone()))
                     .with("encoding", facts.encoding.as_str())
             })
