@@ -141,8 +141,8 @@ pub struct Archive {
     listing: Option<Vec<EntryMeta>>,
     /// Overlapping zip entries were detected at open.
     pub overlapping: bool,
-    /// Number of zip entries whose names repeat an earlier one.
-    pub duplicate_names: usize,
+    /// Names that several zip entries share (an empty name: shared names that could not be read).
+    pub duplicate_names: Vec<String>,
 }
 
 impl Archive {
@@ -158,7 +158,7 @@ impl Archive {
                 zip: None,
                 listing: Some(listing),
                 overlapping: false,
-                duplicate_names: 0,
+                duplicate_names: Vec::new(),
             });
         }
         let mut head = [0u8; 512];
@@ -182,12 +182,12 @@ impl Archive {
             zip: None,
             listing: None,
             overlapping: false,
-            duplicate_names: 0,
+            duplicate_names: Vec::new(),
         };
         if container == Container::Zip {
             let index = zip::ZipIndex::open(path)?;
             archive.overlapping = index.overlapping;
-            archive.duplicate_names = index.duplicate_names;
+            archive.duplicate_names = index.duplicate_names.clone();
             archive.listing = Some(index.list());
             archive.zip = Some(index);
         }

@@ -14,7 +14,7 @@ use zip::read::ZipArchiveMetadata;
 pub(crate) struct ZipIndex {
     metadata: Arc<ZipArchiveMetadata>,
     pub overlapping: bool,
-    pub duplicate_names: usize,
+    pub duplicate_names: Vec<String>,
 }
 
 impl ZipIndex {
@@ -29,7 +29,12 @@ impl ZipIndex {
         let mut archive = zip::ZipArchive::new(file).map_err(corrupt)?;
         // Data ranges shared by several entries are how overlapping zip bombs multiply output.
         let overlapping = archive.has_overlapping_files().unwrap_or(true);
-        let duplicate_names = usize::from(archive.has_duplicate_names());
+        // An empty name stands for duplicates that could not be named.
+        let duplicate_names = if archive.has_duplicate_names() {
+            duplicated_names(path).filter(|n| !n.is_empty()).unwrap_or_else(|| vec![String::new()])
+        } else {
+            Vec::new()
+        };
         Ok(ZipIndex { metadata: archive.metadata(), overlapping, duplicate_names })
     }
 
@@ -110,4 +115,45 @@ impl ZipIndex {
             )
             .collect()
     }
+}
+
+/// Names that occur more than once in the central directory, read raw: the zip reader keeps
+/// only one entry per name, so the duplicates are counted here. `None` when the directory cannot
+/// be located this simply (zip64, a comment that hides the end record).
+pub(crate) fn duplicated_names(path: &Path) -> Option<Vec<String>> {
+    use std::io::{Seek, SeekFrom};
+    let mut f = File::open(path).ok()?;
+    let len = f.metadata().ok()?.len();
+    let tail_len = len.min(22 + 65_535);
+    f.seek(SeekFrom::Start(len - tail_len)).ok()?;
+    let mut tail = vec![0u8; tail_len as usize];
+    f.read_exact(&mut tail).ok()?;
+    let eocd = memchr::memmem::rfind(&tail, b"PK\x05\x06")?;
+    let rec = tail.get(eocd..eocd + 22)?;
+    let cd_size = u64::from(u32::from_le_bytes(rec[12..16].try_into().ok()?));
+    let cd_offset = u64::from(u32::from_le_bytes(rec[16..20].try_into().ok()?));
+    if cd_size == 0xFFFF_FFFF
+        || cd_offset == 0xFFFF_FFFF
+        || cd_offset.checked_add(cd_size)? > len
+        || cd_size > 256 << 20
+    {
+        return None;
+    }
+    f.seek(SeekFrom::Start(cd_offset)).ok()?;
+    let mut cd = vec![0u8; cd_size as usize];
+    f.read_exact(&mut cd).ok()?;
+    let mut seen = std::collections::HashSet::new();
+    let mut dups = std::collections::BTreeSet::new();
+    let mut i = 0usize;
+    while i + 46 <= cd.len() && cd[i..].starts_with(b"PK\x01\x02") {
+        let n = usize::from(u16::from_le_bytes([cd[i + 28], cd[i + 29]]));
+        let m = usize::from(u16::from_le_bytes([cd[i + 30], cd[i + 31]]));
+        let k = usize::from(u16::from_le_bytes([cd[i + 32], cd[i + 33]]));
+        let name = cd.get(i + 46..i + 46 + n)?;
+        if !seen.insert(name) {
+            dups.insert(super::decode_name(name).0);
+        }
+        i += 46 + n + m + k;
+    }
+    Some(dups.into_iter().collect())
 }

@@ -27,8 +27,8 @@ pub struct ContainerFacts {
     pub container: Option<Container>,
     /// Zip entries overlap.
     pub overlapping: bool,
-    /// Number of entries whose name repeats an earlier one (at least 1 when any).
-    pub duplicate_names: usize,
+    /// Names that several entries share, as the container reported them (empty: unnamed).
+    pub duplicate_names: Vec<String>,
     /// The container could not be read to its end.
     pub container_error: Option<String>,
     /// The total-size limit stopped reading.

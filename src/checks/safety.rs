@@ -11,10 +11,9 @@ pub(super) fn check(input: &CheckInput<'_>) -> Vec<Finding> {
     if c.overlapping {
         out.push(Finding::new(Code::ArchiveOverlappingEntries, Location::default()));
     }
-    if c.duplicate_names > 0 {
-        out.push(
-            Finding::new(Code::ArchiveDuplicateName, Location::default()).with("count", c.duplicate_names),
-        );
+    for name in &c.duplicate_names {
+        let at = if name.is_empty() { Location::default() } else { Location::entry(name.clone()) };
+        out.push(Finding::new(Code::ArchiveDuplicateName, at).with("count", 1));
     }
     if let Some(e) = &c.container_error {
         out.push(Finding::new(Code::ArchiveTruncated, Location::default()).with("error", e));

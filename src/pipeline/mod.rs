@@ -110,7 +110,7 @@ fn scan_random_access(
     let container = ContainerFacts {
         container: Some(archive.container()),
         overlapping: archive.overlapping,
-        duplicate_names: archive.duplicate_names,
+        duplicate_names: archive.duplicate_names.clone(),
         container_error: scan.container_error.clone(),
         budget_exhausted: scan.budget_exhausted,
     };
@@ -148,7 +148,7 @@ fn scan_stream(archive: &Archive, plan: &Plan, progress: &dyn Progress) -> Scann
     let container = ContainerFacts {
         container: Some(archive.container()),
         overlapping: false,
-        duplicate_names: 0,
+        duplicate_names: Vec::new(),
         container_error: scan.container_error.clone(),
         budget_exhausted: scan.budget_exhausted,
     };

@@ -55,6 +55,15 @@ fn unsafe_entries_are_listed_but_not_read() {
 }
 
 #[test]
+fn duplicate_zip_names_are_named() {
+    let w = Workdir::new();
+    let run = w.verify(&fixture("unsafe-duplicate-names.zip"), &[]);
+    let dups = run.findings("archive.duplicate-name");
+    assert_eq!(dups.len(), 1, "{:?}", run.codes());
+    assert_eq!(dups[0]["path"], "a.csv");
+}
+
+#[test]
 fn the_bomb_is_refused_before_decompression() {
     let w = Workdir::new();
     let run = w.verify(&fixture("unsafe-bomb.zip"), &[]);
