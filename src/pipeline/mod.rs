@@ -16,6 +16,7 @@ use crate::report::{self, Report};
 use sha2::Digest;
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::atomic::Ordering;
 
 /// What a run will do, decided before reading.
 #[derive(Debug, Clone)]
@@ -139,7 +140,18 @@ fn manifest_like(m: &EntryMeta) -> bool {
 
 fn scan_stream(archive: &Archive, plan: &Plan, progress: &dyn Progress) -> Scanned {
     let limit = plan.limits.max_manifest_size;
-    let capture = move |m: &EntryMeta| manifest_like(m).then_some(limit);
+    // Manifests are kept in memory while the stream flows: all of them together within twice the
+    // size limit of one, so a tar full of `manifest-*.txt` cannot fill the memory.
+    let budget = std::sync::atomic::AtomicU64::new(limit.saturating_mul(2));
+    let capture = |m: &EntryMeta| {
+        let size = m.declared_size.unwrap_or(u64::MAX);
+        let reserved = manifest_like(m)
+            && size <= limit
+            && budget
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| left.checked_sub(size))
+                .is_ok();
+        reserved.then_some(limit)
+    };
     let learnt = std::sync::atomic::AtomicU8::new(0);
     let inspector =
         Inspector { algorithms: AlgorithmSet::sha256(), capture: &capture, learnt: Some(&learnt) };
@@ -163,7 +175,11 @@ fn scan_stream(archive: &Archive, plan: &Plan, progress: &dyn Progress) -> Scann
         let candidates = manifest::detect(captured.keys().copied().collect::<Vec<_>>().iter().copied());
         let read = |p: &str| -> Option<Result<Vec<u8>, String>> {
             let facts = captured.get(p)?.facts.as_ref()?;
-            Some(facts.captured.clone().ok_or_else(|| format!("larger than {limit} bytes")))
+            Some(facts.captured.clone().ok_or_else(|| {
+                format!(
+                    "not kept: over the {limit}-byte manifest limit, or over twice that for all manifests"
+                )
+            }))
         };
         let (manifest, extra) = load_manifest(&candidates, &read);
         (manifest, extra, 1)
@@ -258,4 +274,43 @@ pub fn tree_digest(files: &[FileRecord]) -> String {
         h.update(b"\n");
     }
     hex::encode(h.finalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A tar full of large tag files keeps at most twice the manifest limit in memory: the
+    /// tag files past that budget are reported as not read, not kept.
+    #[test]
+    fn stream_capture_of_manifests_is_bounded() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bag.tar");
+        let mut b = tar::Builder::new(std::fs::File::create(&path).unwrap());
+        let mut add = |name: &str, data: &[u8]| {
+            let mut h = tar::Header::new_gnu();
+            h.set_size(data.len() as u64);
+            h.set_mode(0o644);
+            h.set_cksum();
+            b.append_data(&mut h, name, data).unwrap();
+        };
+        add("bagit.txt", b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n");
+        let line = format!("{}  data/a.csv\n", "0".repeat(64));
+        let big = line.repeat(12);
+        for alg in ["manifest-sha256.txt", "tagmanifest-sha256.txt", "manifest-x1.txt", "manifest-x2.txt"] {
+            add(alg, big.as_bytes());
+        }
+        add("data/a.csv", b"a\n");
+        b.finish().unwrap();
+        drop(b);
+        let limits = Limits { max_manifest_size: big.len() as u64 + 100, ..Limits::default() };
+        let plan = Plan { input: path, limits, lang: Lang::En, command: vec![] };
+        let report = run(&plan, &crate::archive::NoProgress).unwrap();
+        let not_kept = report
+            .findings
+            .iter()
+            .filter(|f| f.code == "manifest.malformed" && f.message.contains("not kept"))
+            .count();
+        assert!(not_kept >= 2, "{:#?}", report.findings);
+    }
 }
