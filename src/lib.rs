@@ -19,6 +19,7 @@ pub mod finding;
 pub mod inventory;
 pub mod manifest;
 pub mod pipeline;
+pub mod records;
 pub mod report;
 pub mod verdict;
 
