@@ -6,6 +6,8 @@
 //! | `fixity`   | the manifest against the files: presence both ways, sizes, digests    |
 //! | `formats`  | formats identified, open or proprietary, nested archives, empty files  |
 //! | `encoding` | text files in UTF-8                                                   |
+//! | `records`  | records read, mapped and valid against their dataset's schema (stage 3) |
+//! | `cross-records` | keys unique, references resolved, attachments present, numbering continuous |
 //!
 //! A check's status is `pass`, `warn` (only warnings), `fail` (an error) or `unverifiable`
 //! (the evidence it needs is missing, e.g. fixity without a manifest).
@@ -45,6 +47,10 @@ pub struct CheckInput<'a> {
     pub manifest: Option<&'a Manifest>,
     /// The limits in force.
     pub limits: &'a Limits,
+    /// The records stage's findings (`records.*`).
+    pub records: &'a [Finding],
+    /// Whether any file was read for records.
+    pub any_records: bool,
 }
 
 /// The outcome of one check.
@@ -75,7 +81,20 @@ pub struct CheckResult {
 }
 
 /// Every check, in report order.
-pub const CHECKS: &[&str] = &["safety", "fixity", "formats", "encoding"];
+pub const CHECKS: &[&str] = &["safety", "fixity", "formats", "encoding", "records", "cross-records"];
+
+/// The `records.*` codes that come from the cross-record checks.
+fn is_cross(f: &Finding) -> bool {
+    use crate::finding::Code::*;
+    matches!(
+        f.code,
+        RecordsDuplicateKey
+            | RecordsDanglingReference
+            | RecordsReferenceUnverifiable
+            | RecordsMissingAttachment
+            | RecordsSequenceGap
+    )
+}
 
 /// Runs every check. Findings come back sorted: worst first, then by code and place.
 pub fn run(input: &CheckInput<'_>) -> (Vec<CheckResult>, Vec<Finding>) {
@@ -87,6 +106,12 @@ pub fn run(input: &CheckInput<'_>) -> (Vec<CheckResult>, Vec<Finding>) {
             "fixity" => fixity::check(input),
             "formats" => (formats::check_formats(input), false),
             "encoding" => (formats::check_encoding(input), false),
+            "records" => {
+                (input.records.iter().filter(|f| !is_cross(f)).cloned().collect(), !input.any_records)
+            }
+            "cross-records" => {
+                (input.records.iter().filter(|f| is_cross(f)).cloned().collect(), !input.any_records)
+            }
             _ => unreachable!("every check id has an arm"),
         };
         let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();

@@ -14,8 +14,9 @@ use std::path::Path;
 
 /// Last day of the data: the export is dated 2026-01-01.
 const END: i32 = days(2025, 12, 31);
-/// Electors must be 18 on this day.
-const ROLL_DAY: i32 = days(2026, 3, 1);
+/// Electors must be 18 on this day: the last day of the data, so that they are of age on any
+/// list date after the export.
+const ROLL_DAY: i32 = END;
 
 /// How many rows each dataset gets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -201,6 +201,76 @@ codes! {
     FixityUnverified = "fixity.unverified", Error,
         "empreinte invérifiable : l'entrée n'a pas pu être lue",
         "digest cannot be verified: the entry could not be read";
+
+    // ---- records: reading, mapping and validating the records ----
+    /// Records break a rule of their dataset's schema.
+    RecordsSchemaViolation = "records.schema-violation", Error,
+        "{dataset} : {count} enregistrement(s) ne respectent pas la règle « {rule} » du champ {field}",
+        "{dataset}: {count} record(s) break rule \"{rule}\" of field {field}";
+    /// Two dates of a record are in the wrong order.
+    RecordsDateOrder = "records.date-order", Error,
+        "{dataset} : {count} enregistrement(s) ont une date {field} antérieure à la date qui doit la précéder",
+        "{dataset}: {count} record(s) have a {field} date earlier than the date that must precede it";
+    /// A date lies in the future.
+    RecordsFutureDate = "records.future-date", Error,
+        "{dataset} : {count} enregistrement(s) ont une date {field} dans le futur",
+        "{dataset}: {count} record(s) have a {field} date in the future";
+    /// A voter is under age at the list date.
+    RecordsUnderAge = "records.under-age", Error,
+        "{dataset} : {count} électeur(s) mineur(s) à la date de la liste ({field})",
+        "{dataset}: {count} voter(s) under age at the list date ({field})";
+    /// A value is not in the profile's strict code list.
+    RecordsCodeList = "records.code-list", Error,
+        "{dataset} : {count} valeur(s) du champ {field} absentes de la table de codes du profil",
+        "{dataset}: {count} value(s) of field {field} not in the profile's code list";
+    /// A key or unique combination occurs more than once.
+    RecordsDuplicateKey = "records.duplicate-key", Error,
+        "{dataset} : {count} doublon(s) de la clé {field}",
+        "{dataset}: {count} duplicate(s) of key {field}";
+    /// A reference points to no record of the other dataset.
+    RecordsDanglingReference = "records.dangling-reference", Error,
+        "{dataset} : {count} référence(s) {field} sans enregistrement correspondant dans {target}",
+        "{dataset}: {count} reference(s) {field} with no matching record in {target}";
+    /// A reference cannot be checked: the dataset it points to is absent.
+    RecordsReferenceUnverifiable = "records.reference-unverifiable", Warning,
+        "{dataset} : les références {field} ne peuvent pas être vérifiées, le jeu {target} est absent",
+        "{dataset}: references {field} cannot be checked, dataset {target} is absent";
+    /// A file named by a record (a scan) is not in the export.
+    RecordsMissingAttachment = "records.missing-attachment", Error,
+        "{dataset} : {count} fichier(s) cité(s) par le champ {field} absents de l'export",
+        "{dataset}: {count} file(s) named by field {field} missing from the export";
+    /// Numbers are missing in a numbering that must be continuous.
+    RecordsSequenceGap = "records.sequence-gap", Error,
+        "{dataset} : {missing} numéro(s) {field} manquant(s) pour {group} ({ranges})",
+        "{dataset}: {missing} {field} number(s) missing for {group} ({ranges})";
+    /// A record file could not be read to its end.
+    RecordsReadError = "records.read-error", Error,
+        "lecture des enregistrements interrompue ({kind}) : {reason}",
+        "reading records stopped ({kind}): {reason}";
+    /// A data file that maps to no dataset.
+    RecordsUnmappedFile = "records.unmapped-file", Warning,
+        "fichier de données rattaché à aucun jeu de données ({reason})",
+        "data file mapped to no dataset ({reason})";
+    /// A dataset the profile expects has no file.
+    RecordsDatasetMissing = "records.dataset-missing", Warning,
+        "jeu de données {dataset} attendu par le profil, mais aucun fichier trouvé",
+        "dataset {dataset} expected by the profile, but no file found";
+    /// Rows with another field count than the header.
+    RecordsRaggedRows = "records.ragged-rows", Warning,
+        "{count} ligne(s) dont le nombre de champs diffère de l'en-tête",
+        "{count} row(s) whose field count differs from the header";
+    /// Columns the mapping names are absent from the file.
+    RecordsMissingColumns = "records.missing-columns", Warning,
+        "colonnes attendues par le profil absentes du fichier : {columns}",
+        "columns expected by the profile missing from the file: {columns}";
+    /// Columns of the file that no field takes.
+    RecordsUnusedColumns = "records.unused-columns", Info,
+        "colonnes du fichier reprises par aucun champ : {columns}",
+        "file columns taken by no field: {columns}";
+    /// No record file was found in the export.
+    RecordsNone = "records.none", Warning,
+        "aucun fichier d'enregistrements reconnu dans l'export : contenu invérifiable",
+        "no record file recognised in the export: content cannot be checked";
 }
 
 impl Serialize for Code {

@@ -51,6 +51,12 @@ pub struct Location {
     /// Identifier of the manifest element (SEDA `BinaryDataObject/@id`, JSON pointer).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub element: Option<String>,
+    /// Sheet of a spreadsheet holding records.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    /// Column (as named in the file) of a record field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
 }
 
 impl Location {
@@ -67,6 +73,12 @@ impl Location {
     /// Adds the archive entry concerned.
     pub fn with_path(mut self, path: impl Into<String>) -> Self {
         self.path = Some(path.into());
+        self
+    }
+
+    /// Adds the line (of a manifest or of a record file).
+    pub fn with_line(mut self, line: u64) -> Self {
+        self.line = Some(line);
         self
     }
 
@@ -93,6 +105,12 @@ impl fmt::Display for Location {
         }
         if let Some(e) = &self.element {
             parts.push(format!("#{e}"));
+        }
+        if let Some(s) = &self.sheet {
+            parts.push(format!("[{s}]"));
+        }
+        if let Some(c) = &self.column {
+            parts.push(format!("({c})"));
         }
         f.write_str(&parts.join(" "))
     }

@@ -49,49 +49,103 @@ impl EntryHandler for Inspector<'_> {
     type Output = FileFacts;
 
     fn handle(&self, meta: &EntryMeta, reader: &mut dyn Read) -> io::Result<FileFacts> {
+        let mut inspection = self.start(meta);
+        inspection.drain(reader)?;
+        Ok(inspection.finish(self, meta))
+    }
+}
+
+impl Inspector<'_> {
+    /// Starts inspecting one entry: feed it every chunk, then [`Inspection::finish`].
+    pub fn start(&self, meta: &EntryMeta) -> Inspection {
         let learnt =
             self.learnt.map(|l| AlgorithmSet::from_bits(l.load(std::sync::atomic::Ordering::Relaxed)));
-        let mut hasher = MultiHasher::new(self.algorithms.union(learnt.unwrap_or_default()));
-        let mut sniffer = Sniffer::new();
-        let mut probe = TextProbe::new();
         let capture_limit = (self.capture)(meta);
-        let mut captured = capture_limit.map(|_| Vec::new());
-        let mut buf = vec![0u8; CHUNK];
-        let mut size = 0u64;
-        loop {
-            let n = match reader.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
-            let chunk = &buf[..n];
-            size += n as u64;
-            hasher.update(chunk);
-            sniffer.update(chunk);
-            probe.update(chunk);
-            if let (Some(c), Some(limit)) = (&mut captured, capture_limit) {
-                if (c.len() + n) as u64 <= limit {
-                    c.extend_from_slice(chunk);
-                } else {
-                    captured = None;
-                }
+        Inspection {
+            hasher: MultiHasher::new(self.algorithms.union(learnt.unwrap_or_default())),
+            sniffer: Sniffer::new(),
+            probe: TextProbe::new(),
+            captured: capture_limit.map(|_| Vec::new()),
+            capture_limit,
+            size: 0,
+        }
+    }
+}
+
+/// One entry being inspected: digests, format sniffing, encoding probe and capture, fed chunk
+/// by chunk — by [`Inspector::handle`], or by a [`Tee`] while another reader (the records
+/// stage) pulls the same bytes.
+pub struct Inspection {
+    hasher: MultiHasher,
+    sniffer: Sniffer,
+    probe: TextProbe,
+    captured: Option<Vec<u8>>,
+    capture_limit: Option<u64>,
+    size: u64,
+}
+
+impl Inspection {
+    /// Feeds one chunk.
+    pub fn update(&mut self, chunk: &[u8]) {
+        self.size += chunk.len() as u64;
+        self.hasher.update(chunk);
+        self.sniffer.update(chunk);
+        self.probe.update(chunk);
+        if let (Some(c), Some(limit)) = (&mut self.captured, self.capture_limit) {
+            if (c.len() + chunk.len()) as u64 <= limit {
+                c.extend_from_slice(chunk);
+            } else {
+                self.captured = None;
             }
         }
-        if let (Some(l), Some(bytes)) = (self.learnt, &captured) {
+    }
+
+    /// Reads `reader` to its end, feeding every chunk.
+    pub fn drain(&mut self, reader: &mut dyn Read) -> io::Result<()> {
+        let mut buf = vec![0u8; CHUNK];
+        loop {
+            match reader.read(&mut buf) {
+                Ok(0) => return Ok(()),
+                Ok(n) => self.update(&buf[..n]),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// What was learnt.
+    pub fn finish(self, inspector: &Inspector<'_>, meta: &EntryMeta) -> FileFacts {
+        if let (Some(l), Some(bytes)) = (inspector.learnt, &self.captured) {
             l.fetch_or(
                 AlgorithmSet::named_in(&meta.path, bytes).bits(),
                 std::sync::atomic::Ordering::Relaxed,
             );
         }
-        let encoding = probe.finish();
-        Ok(FileFacts {
-            size,
-            digests: hasher.finish(),
-            format: sniffer.finish(&meta.path, encoding),
+        let encoding = self.probe.finish();
+        FileFacts {
+            size: self.size,
+            digests: self.hasher.finish(),
+            format: self.sniffer.finish(&meta.path, encoding),
             encoding,
-            captured,
-        })
+            captured: self.captured,
+        }
+    }
+}
+
+/// A reader that feeds every byte it passes on to an [`Inspection`]: the records stage reads
+/// through it, so each byte is decompressed once, hashed and parsed.
+pub struct Tee<'a> {
+    /// The entry's bytes.
+    pub inner: &'a mut dyn Read,
+    /// The inspection fed.
+    pub inspection: &'a mut Inspection,
+}
+
+impl Read for Tee<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.inspection.update(&buf[..n]);
+        Ok(n)
     }
 }
 

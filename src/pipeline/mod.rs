@@ -7,11 +7,12 @@
 //! its payload asks for another algorithm are the files concerned read a second time (the
 //! report's `archive.passes` says so).
 
-use crate::archive::{Archive, ArchiveError, EntryMeta, Limits, Progress};
+use crate::archive::{Archive, ArchiveError, EntryHandler, EntryMeta, Limits, Outcome, Progress, Scan};
 use crate::checks::{self, CheckInput, ContainerFacts};
 use crate::finding::{Code, Finding, Lang, Location};
-use crate::inventory::{self, AlgorithmSet, FileRecord, Inspector, ReadStatus};
+use crate::inventory::{self, AlgorithmSet, FileFacts, FileRecord, Inspector, ReadStatus};
 use crate::manifest::{self, Manifest};
+use crate::records::{self, FileOutcome, ProfileChoice, RecordsPlan, RecordsResult};
 use crate::report::{self, Report};
 use sha2::Digest;
 use std::collections::HashMap;
@@ -29,22 +30,102 @@ pub struct Plan {
     pub lang: Lang,
     /// The command line, recorded in the report for reproducibility.
     pub command: Vec<String>,
+    /// The profile that maps files to datasets.
+    pub profile: ProfileChoice,
+}
+
+/// Why a run could not start or read its input.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RunError {
+    /// The export cannot be read at all.
+    #[error(transparent)]
+    Archive(#[from] ArchiveError),
+    /// A profile or schema cannot be compiled.
+    #[error(transparent)]
+    Records(#[from] records::RecordsError),
+}
+
+/// Reads each entry once: the inventory hashes and identifies it while, for files a profile
+/// maps, the records stage parses the same bytes.
+struct Tapped<'a> {
+    inspector: Inspector<'a>,
+    records: &'a RecordsPlan,
+}
+
+impl EntryHandler for Tapped<'_> {
+    type Output = (FileFacts, Option<FileOutcome>);
+
+    fn handle(&self, meta: &EntryMeta, reader: &mut dyn std::io::Read) -> std::io::Result<Self::Output> {
+        let mut inspection = self.inspector.start(meta);
+        let outcome = if self.records.wants(&meta.path) {
+            let mut tee = inventory::Tee { inner: reader, inspection: &mut inspection };
+            let outcome = self.records.read_file(&meta.path, &mut tee);
+            inspection.drain(reader)?;
+            // A failure of the container (CRC, limit) surfaces here, not as a records error.
+            outcome
+        } else {
+            inspection.drain(reader)?;
+            None
+        };
+        Ok((inspection.finish(&self.inspector, meta), outcome))
+    }
+}
+
+/// Splits a tapped scan into the inventory's scan and the records outcomes.
+fn split(scan: Scan<(FileFacts, Option<FileOutcome>)>) -> (Scan<FileFacts>, Vec<FileOutcome>) {
+    let mut outcomes = Vec::new();
+    let mut records = Vec::new();
+    for o in scan.outcomes {
+        outcomes.push(match o {
+            Outcome::Read((facts, rec)) => {
+                records.extend(rec);
+                Outcome::Read(facts)
+            }
+            Outcome::Skipped => Outcome::Skipped,
+            Outcome::Failed { error, stop, bytes_read } => Outcome::Failed { error, stop, bytes_read },
+        });
+    }
+    let scan = Scan {
+        entries: scan.entries,
+        outcomes,
+        container_error: scan.container_error,
+        archive_sha256: scan.archive_sha256,
+        budget_exhausted: scan.budget_exhausted,
+        bytes_read: scan.bytes_read,
+    };
+    (scan, records)
+}
+
+/// The run's date, `AAAA-MM-JJ` (`SOURCE_DATE_EPOCH` when set).
+pub fn run_date() -> String {
+    report::timestamp().chars().take(10).collect()
+}
+
+/// Formats a data file may be in: those that no mapping takes are reported.
+fn is_data_format(family: &str) -> bool {
+    matches!(family, "spreadsheet" | "data")
 }
 
 /// Runs the plan and returns the report model.
-pub fn run(plan: &Plan, progress: &dyn Progress) -> Result<Report, ArchiveError> {
+pub fn run(plan: &Plan, progress: &dyn Progress) -> Result<Report, RunError> {
+    let records_plan = RecordsPlan::new(&plan.profile, &run_date())?;
     let archive = Archive::open(&plan.input)?;
     let scanned = match archive.listing() {
-        Some(listing) => scan_random_access(&archive, listing, plan, progress),
-        None => scan_stream(&archive, plan, progress),
+        Some(listing) => scan_random_access(&archive, listing, plan, &records_plan, progress),
+        None => scan_stream(&archive, plan, &records_plan, progress),
     };
-    let Scanned { mut files, manifest, mut extra, container, archive_sha256, passes, bytes_read } = scanned;
+    let Scanned { mut files, manifest, mut extra, container, archive_sha256, passes, bytes_read, records } =
+        scanned;
     files.retain(|f| f.meta.kind != crate::archive::EntryKind::Dir);
+    let records = finish_records(&records_plan, records, &files, manifest.as_ref());
     let input = CheckInput {
         container: &container,
         files: &files,
         manifest: manifest.as_ref(),
         limits: &plan.limits,
+        records: &records.findings,
+        any_records: records.any_records,
     };
     let (checks, mut findings) = checks::run(&input);
     findings.append(&mut extra);
@@ -67,7 +148,37 @@ pub fn run(plan: &Plan, progress: &dyn Progress) -> Result<Report, ArchiveError>
         checks: &checks,
         findings: &findings,
         verdict,
+        records: &records,
     }))
+}
+
+/// The cross-record checks, with what they need from the inventory.
+fn finish_records(
+    plan: &RecordsPlan,
+    outcomes: Vec<FileOutcome>,
+    files: &[FileRecord],
+    manifest: Option<&Manifest>,
+) -> RecordsResult {
+    let read: std::collections::HashSet<&str> = outcomes.iter().map(|o| o.path.as_str()).collect();
+    let manifest_files: std::collections::HashSet<&str> =
+        manifest.map(|m| m.files.iter().map(String::as_str).collect()).unwrap_or_default();
+    let paths: std::collections::HashSet<String> =
+        files.iter().filter(|f| f.meta.is_readable_file()).map(|f| f.meta.path.clone()).collect();
+    let unmapped = files
+        .iter()
+        .filter_map(|f| {
+            let facts = f.facts.as_ref()?;
+            let path = f.meta.path.as_str();
+            let name = path.rsplit('/').next().unwrap_or(path);
+            (is_data_format(facts.format.family())
+                && !read.contains(path)
+                && !manifest_files.contains(path)
+                && name != "manifest.json"
+                && name != "manifest.xml")
+                .then(|| (f.meta.path.clone(), facts.format.name))
+        })
+        .collect();
+    records::finish(plan, outcomes, &records::outcome::Inventory { paths: &paths, unmapped })
 }
 
 struct Scanned {
@@ -78,6 +189,7 @@ struct Scanned {
     archive_sha256: Option<[u8; 32]>,
     passes: u32,
     bytes_read: u64,
+    records: Vec<FileOutcome>,
 }
 
 /// Whether the scan should read this entry: regular, safe, and not a declared bomb.
@@ -92,6 +204,7 @@ fn scan_random_access(
     archive: &Archive,
     listing: &[EntryMeta],
     plan: &Plan,
+    records: &RecordsPlan,
     progress: &dyn Progress,
 ) -> Scanned {
     let by_path: HashMap<&str, &EntryMeta> =
@@ -107,7 +220,8 @@ fn scan_random_access(
     let no_capture = |_: &EntryMeta| None;
     let inspector = Inspector { algorithms, capture: &no_capture, learnt: None };
     let select = readable(&plan.limits);
-    let scan = archive.scan(&inspector, &select, &plan.limits, progress, true);
+    let (scan, records) =
+        split(archive.scan(&Tapped { inspector, records }, &select, &plan.limits, progress, true));
     let container = ContainerFacts {
         container: Some(archive.container()),
         overlapping: archive.overlapping,
@@ -124,6 +238,7 @@ fn scan_random_access(
         archive_sha256,
         passes: 1,
         bytes_read,
+        records,
     }
 }
 
@@ -138,7 +253,7 @@ fn manifest_like(m: &EntryMeta) -> bool {
             || manifest::bagit::is_tag_file_name(name))
 }
 
-fn scan_stream(archive: &Archive, plan: &Plan, progress: &dyn Progress) -> Scanned {
+fn scan_stream(archive: &Archive, plan: &Plan, records: &RecordsPlan, progress: &dyn Progress) -> Scanned {
     let limit = plan.limits.max_manifest_size;
     // Manifests are kept in memory while the stream flows: all of them together within twice the
     // size limit of one, so a tar full of `manifest-*.txt` cannot fill the memory.
@@ -156,7 +271,8 @@ fn scan_stream(archive: &Archive, plan: &Plan, progress: &dyn Progress) -> Scann
     let inspector =
         Inspector { algorithms: AlgorithmSet::sha256(), capture: &capture, learnt: Some(&learnt) };
     let select = readable(&plan.limits);
-    let scan = archive.scan(&inspector, &select, &plan.limits, progress, true);
+    let (scan, records) =
+        split(archive.scan(&Tapped { inspector, records }, &select, &plan.limits, progress, true));
     let container = ContainerFacts {
         container: Some(archive.container()),
         overlapping: false,
@@ -197,7 +313,7 @@ fn scan_stream(archive: &Archive, plan: &Plan, progress: &dyn Progress) -> Scann
             facts.captured = None;
         }
     }
-    Scanned { files, manifest, extra, container, archive_sha256, passes, bytes_read }
+    Scanned { files, manifest, extra, container, archive_sha256, passes, bytes_read, records }
 }
 
 /// Whether a declared file that was read lacks a digest its manifest declares.
@@ -304,7 +420,8 @@ mod tests {
         b.finish().unwrap();
         drop(b);
         let limits = Limits { max_manifest_size: big.len() as u64 + 100, ..Limits::default() };
-        let plan = Plan { input: path, limits, lang: Lang::En, command: vec![] };
+        let plan =
+            Plan { input: path, limits, lang: Lang::En, command: vec![], profile: ProfileChoice::Detect };
         let report = run(&plan, &crate::archive::NoProgress).unwrap();
         let not_kept = report
             .findings

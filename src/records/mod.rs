@@ -1,6 +1,248 @@
-//! Stage 3 — records: every record of the export read from the same single pass that hashes
+//! Stage 3 — records: every record of the export, read from the same single pass that hashes
 //! the bytes, mapped by a profile to reversa's datasets, validated against the dataset schemas,
-//! then checked across records (keys, references, continuity).
+//! then checked across records (keys, references, attachments, numbering).
+//!
+//! ```text
+//! entry bytes ─▶ read (csv, sheets, xml, json, fixed) ─▶ map (profile) ─▶ validate (schema,
+//!                per-record rules, in parallel batches) ─▶ collect keys ─▶ cross (after the scan)
+//! ```
+//!
+//! [`RecordsPlan`] is compiled once before reading (schemas, profiles, globs); the pipeline calls
+//! [`RecordsPlan::read_file`] for each entry while the inventory hashes it, then [`finish`].
 
+pub mod cross;
+pub mod formats;
+pub mod map;
+pub mod outcome;
+pub mod process;
 pub mod profile;
 pub mod read;
+pub mod schema;
+
+pub use outcome::{DatasetReport, FileOutcome, RecordsResult};
+pub use process::Dates;
+pub use profile::{Profile, ProfileError};
+pub use schema::Registry;
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use read::{ReaderKind, ReaderOptions};
+use sha2::Digest;
+use std::io::Read;
+use std::path::PathBuf;
+
+/// Which profile maps the export.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum ProfileChoice {
+    /// Every built-in profile, each file taking the first mapping that fits it.
+    #[default]
+    Detect,
+    /// A built-in profile by name.
+    BuiltIn(String),
+    /// A profile file.
+    File(PathBuf),
+}
+
+/// Why the records stage cannot start.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum RecordsError {
+    /// A profile is wrong.
+    #[error(transparent)]
+    Profile(#[from] ProfileError),
+    /// A schema is wrong.
+    #[error(transparent)]
+    Schema(#[from] schema::SchemaError),
+    /// No built-in profile of that name.
+    #[error("no built-in profile {0:?}; known: {1}")]
+    UnknownProfile(String, String),
+}
+
+/// A profile ready to route files.
+#[derive(Debug)]
+pub struct CompiledProfile {
+    /// The profile.
+    pub profile: Profile,
+    /// `built-in NAME` or the file's path.
+    pub origin: String,
+    /// SHA-256 of its TOML text.
+    pub sha256: String,
+    mappings: Vec<CompiledMapping>,
+}
+
+#[derive(Debug)]
+struct CompiledMapping {
+    dataset: usize,
+    globs: GlobSet,
+    reader: Option<ReaderKind>,
+    options: ReaderOptions,
+    require: Vec<String>,
+    mapper: map::Mapper,
+}
+
+/// Everything decided before the first record is read.
+#[derive(Debug)]
+pub struct RecordsPlan {
+    /// The dataset schemas.
+    pub registry: Registry,
+    /// The profiles, in the order files try them.
+    pub profiles: Vec<CompiledProfile>,
+    /// Whether the profile was detected (every built-in tried) or given.
+    pub detected: bool,
+    /// Dates for the per-record rules.
+    pub dates: Dates,
+}
+
+impl RecordsPlan {
+    /// Compiles the schemas and the chosen profiles. `today` is `AAAA-MM-JJ`.
+    pub fn new(choice: &ProfileChoice, today: &str) -> Result<RecordsPlan, RecordsError> {
+        let registry = Registry::built_in()?;
+        let texts: Vec<(String, String)> = match choice {
+            ProfileChoice::Detect => {
+                profile::BUILT_IN.iter().map(|(n, t)| (format!("built-in {n}"), t.to_string())).collect()
+            }
+            ProfileChoice::BuiltIn(name) => match profile::BUILT_IN.iter().find(|(n, _)| n == name) {
+                Some((n, t)) => vec![(format!("built-in {n}"), t.to_string())],
+                None => {
+                    let known: Vec<&str> = profile::BUILT_IN.iter().map(|(n, _)| *n).collect();
+                    return Err(RecordsError::UnknownProfile(name.clone(), known.join(", ")));
+                }
+            },
+            ProfileChoice::File(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| ProfileError {
+                    origin: path.display().to_string(),
+                    message: format!("cannot read: {e}"),
+                })?;
+                vec![(path.display().to_string(), text)]
+            }
+        };
+        let mut profiles = Vec::new();
+        let mut list_date = None;
+        for (origin, text) in texts {
+            let p = Profile::from_toml(&text, &origin)?;
+            if !matches!(choice, ProfileChoice::Detect) {
+                list_date = p.list_date.clone();
+            }
+            profiles.push(compile_profile(p, &origin, &text, &registry)?);
+        }
+        let today = today.to_string();
+        Ok(RecordsPlan {
+            registry,
+            profiles,
+            detected: matches!(choice, ProfileChoice::Detect),
+            dates: Dates { list_date: list_date.unwrap_or_else(|| today.clone()), today },
+        })
+    }
+
+    /// The mappings whose globs match `path`, in order: `(profile, mapping, reader)`.
+    fn candidates(&self, path: &str) -> Vec<(usize, usize, ReaderKind)> {
+        let mut out = Vec::new();
+        for (p, prof) in self.profiles.iter().enumerate() {
+            for (m, map) in prof.mappings.iter().enumerate() {
+                if map.globs.is_match(path)
+                    && let Some(kind) = map.reader.or_else(|| ReaderKind::from_path(path))
+                {
+                    out.push((p, m, kind));
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether some mapping's globs match `path` (the file will be read for records).
+    pub fn wants(&self, path: &str) -> bool {
+        !self.candidates(path).is_empty()
+    }
+
+    /// Reads one file's records, when a mapping fits it. `input` is the entry's bytes as they
+    /// flow (the caller hashes them on the way, and reads what is left after this returns).
+    pub fn read_file(&self, path: &str, input: &mut dyn Read) -> Option<FileOutcome> {
+        let candidates = self.candidates(path);
+        let &(_, _, first_kind) = candidates.first()?;
+        let mut head = Vec::new();
+        let chosen = if first_kind == ReaderKind::Csv {
+            if let Err(e) = input.take(16 * 1024).read_to_end(&mut head) {
+                return Some(FileOutcome::failed(path, read::ReadError::new("io", 0, 0, e.to_string())));
+            }
+            candidates.iter().copied().filter(|c| c.2 == ReaderKind::Csv).find(|&(p, m, _)| {
+                let map = &self.profiles[p].mappings[m];
+                let names = read::csv::peek_header(&head, &map.options);
+                map.require.iter().all(|r| names.iter().any(|n| n.trim().eq_ignore_ascii_case(r.trim())))
+            })
+        } else {
+            candidates.iter().copied().find(|c| c.2 == first_kind)
+        };
+        let Some((p, m, kind)) = chosen else {
+            return Some(FileOutcome::no_match(path));
+        };
+        let map = &self.profiles[p].mappings[m];
+        let dataset = &self.registry.datasets[map.dataset];
+        let mut sink = process::FileSink::new(dataset, map.mapper.clone(), &self.dates);
+        let mut chained = std::io::Cursor::new(head).chain(input);
+        let result = read::read(kind, &map.options, &dataset.name, &mut chained, &mut sink);
+        let (stats, collected, columns, mapper) = sink.finish();
+        let (facts, error) = match result {
+            Ok(f) => (Some(f), None),
+            Err(e) => (None, Some(e)),
+        };
+        Some(FileOutcome {
+            path: path.to_string(),
+            matched: Some(outcome::Matched { profile: p, mapping: m, dataset: map.dataset, reader: kind }),
+            facts,
+            error,
+            stats,
+            collected,
+            unused_columns: if columns.is_empty() { Vec::new() } else { mapper.unused_columns(&columns) },
+            missing_columns: if columns.is_empty() { Vec::new() } else { mapper.missing_columns() },
+        })
+    }
+}
+
+fn compile_profile(
+    p: Profile,
+    origin: &str,
+    text: &str,
+    registry: &Registry,
+) -> Result<CompiledProfile, RecordsError> {
+    let err = |message: String| ProfileError { origin: origin.to_string(), message };
+    let mut mappings = Vec::new();
+    for (i, m) in p.mapping.iter().enumerate() {
+        let dataset = registry
+            .position(&m.dataset)
+            .ok_or_else(|| err(format!("mapping {}: unknown dataset {:?}", i + 1, m.dataset)))?;
+        let mut set = GlobSetBuilder::new();
+        for g in &m.files {
+            let glob = GlobBuilder::new(g)
+                .case_insensitive(true)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| err(format!("mapping {}: glob {g:?}: {e}", i + 1)))?;
+            set.add(glob);
+        }
+        let globs = set.build().map_err(|e| err(format!("mapping {}: {e}", i + 1)))?;
+        let mapper = map::Mapper::compile(m, &registry.datasets[dataset])
+            .map_err(|e| err(format!("mapping {}: {e}", i + 1)))?;
+        mappings.push(CompiledMapping {
+            dataset,
+            globs,
+            reader: m.reader,
+            options: m.options.clone(),
+            require: m.require_columns.clone(),
+            mapper,
+        });
+    }
+    Ok(CompiledProfile {
+        sha256: hex::encode(sha2::Sha256::digest(text.as_bytes())),
+        origin: origin.to_string(),
+        profile: p,
+        mappings,
+    })
+}
+
+/// After the scan: the cross-record checks, the per-dataset report and the findings.
+pub fn finish(
+    plan: &RecordsPlan,
+    files: Vec<FileOutcome>,
+    inventory: &outcome::Inventory<'_>,
+) -> RecordsResult {
+    cross::finish(plan, files, inventory)
+}

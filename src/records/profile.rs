@@ -21,7 +21,8 @@
 //! ```
 //!
 //! Without `fields`, columns map to fields of the same name (reversa v1's own layout). A field
-//! may take a constant (`value = "deces"`) instead of a column. Transforms apply in this order:
+//! may take a constant (`value = "deces"`) instead of a column, or join several columns
+//! (`columns = ["CodeDepartement", "CodeCommune"]`, `join = ""`). Transforms apply in this order:
 //! `trim` (default true), `split`/`part`, `strip` (characters removed at both ends), `case`,
 //! `map` (code list; values not listed pass unchanged unless `map_strict`), `date` (a pattern
 //! with `JJ`, `MM`, `AAAA` — or `DD`, `YYYY` — and any separator; output ISO 8601; with
@@ -103,6 +104,13 @@ pub struct Rule {
     /// variants such as `code de l'ugle` / `code du l'ugle`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub alternatives: Vec<String>,
+    /// Several columns whose values are joined (with `join`, default `""`) into one, e.g.
+    /// `CodeDepartement` and `CodeCommune` into an INSEE code. Absent parts are skipped.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub columns: Vec<String>,
+    /// Separator for `columns`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub join: Option<String>,
     /// A constant value instead of a column.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
@@ -164,8 +172,8 @@ pub struct ProfileError {
 impl Profile {
     /// Parses a profile from TOML text.
     pub fn from_toml(text: &str, origin: &str) -> Result<Profile, ProfileError> {
-        let p: Profile =
-            toml::from_str(text).map_err(|e| ProfileError { origin: origin.into(), message: e.to_string() })?;
+        let p: Profile = toml::from_str(text)
+            .map_err(|e| ProfileError { origin: origin.into(), message: e.to_string() })?;
         if p.reversa_profile != PROFILE_VERSION {
             return Err(ProfileError {
                 origin: origin.into(),

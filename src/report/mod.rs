@@ -42,6 +42,8 @@ pub struct Inputs<'a> {
     pub findings: &'a [Finding],
     /// The verdict.
     pub verdict: Verdict,
+    /// The records stage's result.
+    pub records: &'a crate::records::RecordsResult,
 }
 
 /// Findings codes that belong to the manifest's own section.
@@ -140,6 +142,17 @@ pub fn build(i: Inputs<'_>) -> Report {
                 ratio_min_size: l.ratio_min_size,
                 max_manifest_size: l.max_manifest_size,
             },
+            profiles: i
+                .records
+                .profiles
+                .iter()
+                .map(|(name, origin, sha256)| ProfileRef {
+                    name: name.clone(),
+                    origin: origin.clone(),
+                    sha256: sha256.clone(),
+                })
+                .collect(),
+            schemas: i.records.datasets.iter().map(|d| (d.name.clone(), d.schema.clone())).collect(),
         },
         archive: ArchiveInfo {
             path: i.plan.input.display().to_string(),
@@ -153,6 +166,7 @@ pub fn build(i: Inputs<'_>) -> Report {
         },
         manifest,
         files,
+        datasets: i.records.datasets.clone(),
         checks: i.checks.to_vec(),
         findings,
         summary,
@@ -161,7 +175,7 @@ pub fn build(i: Inputs<'_>) -> Report {
 }
 
 /// Now, or `SOURCE_DATE_EPOCH` when set, as RFC 3339 UTC.
-fn timestamp() -> String {
+pub fn timestamp() -> String {
     let time = std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|s| s.trim().parse::<u64>().ok())

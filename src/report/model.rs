@@ -30,6 +30,8 @@ pub struct Report {
     pub manifest: ManifestInfo,
     /// Every entry except directories, in container order.
     pub files: Vec<FileEntry>,
+    /// Per dataset: records read, valid, invalid, files, rules broken, cross-record checks.
+    pub datasets: Vec<crate::records::DatasetReport>,
     /// One result per check.
     pub checks: Vec<CheckResult>,
     /// Every finding, worst first.
@@ -56,6 +58,21 @@ pub struct Reproducibility {
     pub command: Vec<String>,
     /// Limits in force.
     pub limits: LimitsInfo,
+    /// The profiles that mapped files (all built-ins tried when detecting: those used).
+    pub profiles: Vec<ProfileRef>,
+    /// The dataset schemas used, by dataset.
+    pub schemas: BTreeMap<String, crate::records::outcome::SchemaRef>,
+}
+
+/// A profile used, as written in the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProfileRef {
+    /// Its name.
+    pub name: String,
+    /// `built-in NAME` or the file's path.
+    pub origin: String,
+    /// SHA-256 of its TOML text.
+    pub sha256: String,
 }
 
 /// Limits in force, as written in the report.

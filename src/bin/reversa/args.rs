@@ -71,6 +71,10 @@ pub struct VerifyArgs {
     /// What to print on stdout: a summary, or the JSON report.
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,
+    /// Profile mapping the vendor's files to datasets: a built-in name (reversa-v1, reu,
+    /// e-listelec, insee-deces) or a TOML file. Default: detect, file by file.
+    #[arg(long, value_name = "NAME|FILE")]
+    pub profile: Option<String>,
     /// Shared flags.
     #[command(flatten)]
     pub read: ReadArgs,

@@ -9,6 +9,7 @@ use args::{Cli, Command, ContainerArg, FormatArg, LangArg, PackageArg, ReadArgs}
 use clap::Parser;
 use reversa::finding::Lang;
 use reversa::pipeline::Plan;
+use reversa::records::ProfileChoice;
 use reversa::report::{self, Report};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -17,7 +18,8 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Verify(a) => verify(&a.path, &a.out, a.format, &a.read),
+        Command::Verify(a) => profile_choice(a.profile.as_deref())
+            .and_then(|profile| verify(&a.path, &a.out, a.format, &a.read, profile)),
         Command::Inventory(a) => inventory(&a),
         Command::Demo(a) => demo(&a),
     };
@@ -37,7 +39,21 @@ fn lang(l: LangArg) -> Lang {
     }
 }
 
-fn plan(path: &Path, read: &ReadArgs) -> Plan {
+/// `--profile`: a built-in name, else a file.
+fn profile_choice(arg: Option<&str>) -> anyhow::Result<ProfileChoice> {
+    let Some(arg) = arg else { return Ok(ProfileChoice::Detect) };
+    if reversa::records::profile::BUILT_IN.iter().any(|(n, _)| *n == arg) {
+        return Ok(ProfileChoice::BuiltIn(arg.to_string()));
+    }
+    let path = PathBuf::from(arg);
+    if path.is_file() {
+        return Ok(ProfileChoice::File(path));
+    }
+    let known: Vec<&str> = reversa::records::profile::BUILT_IN.iter().map(|(n, _)| *n).collect();
+    anyhow::bail!("--profile {arg}: neither a built-in profile ({}) nor a file", known.join(", "))
+}
+
+fn plan(path: &Path, read: &ReadArgs, profile: ProfileChoice) -> Plan {
     Plan {
         input: path.to_path_buf(),
         limits: reversa::archive::Limits {
@@ -47,6 +63,7 @@ fn plan(path: &Path, read: &ReadArgs) -> Plan {
         },
         lang: lang(read.lang),
         command: std::env::args().collect(),
+        profile,
     }
 }
 
@@ -100,10 +117,16 @@ fn print(text: &str) {
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
-fn verify(path: &Path, out: &Path, format: FormatArg, read: &ReadArgs) -> anyhow::Result<u8> {
+fn verify(
+    path: &Path,
+    out: &Path,
+    format: FormatArg,
+    read: &ReadArgs,
+    profile: ProfileChoice,
+) -> anyhow::Result<u8> {
     check_out_dir(path, out)?;
     std::fs::create_dir_all(out).map_err(|e| anyhow::anyhow!("cannot create {}: {e}", out.display()))?;
-    let plan = plan(path, read);
+    let plan = plan(path, read, profile);
     let report = run(&plan, read.quiet)?;
     let written = report::write_json(out, &report)
         .map_err(|e| anyhow::anyhow!("cannot write the report in {}: {e}", out.display()))?;
@@ -115,7 +138,7 @@ fn verify(path: &Path, out: &Path, format: FormatArg, read: &ReadArgs) -> anyhow
 }
 
 fn inventory(a: &args::InventoryArgs) -> anyhow::Result<u8> {
-    let report = run(&plan(&a.path, &a.read), a.read.quiet)?;
+    let report = run(&plan(&a.path, &a.read, ProfileChoice::Detect), a.read.quiet)?;
     match a.format {
         FormatArg::Json => print(&report::inventory_json(&report)),
         FormatArg::Text => print(&report::text::render_inventory(&report)),
@@ -163,5 +186,5 @@ fn demo(a: &args::DemoArgs) -> anyhow::Result<u8> {
         max_total_size: reversa::archive::Limits::default().max_total_size,
         max_ratio: reversa::archive::Limits::default().max_ratio,
     };
-    verify(&export.path, &a.out.join("report"), FormatArg::Text, &read)
+    verify(&export.path, &a.out.join("report"), FormatArg::Text, &read, ProfileChoice::Detect)
 }

@@ -303,7 +303,9 @@ pub fn read(
 ) -> Result<SourceFacts, ReadError> {
     match kind {
         ReaderKind::Csv => csv::read(options, input, sink),
-        ReaderKind::Xlsx | ReaderKind::Ods | ReaderKind::Xls => sheet::read(kind, options, dataset, input, sink),
+        ReaderKind::Xlsx | ReaderKind::Ods | ReaderKind::Xls => {
+            sheet::read(kind, options, dataset, input, sink)
+        }
         ReaderKind::Xml => xml::read(options, input, sink),
         ReaderKind::Json => json::read_array(options, input, sink),
         ReaderKind::Ndjson => json::read_lines(options, input, sink),
@@ -339,7 +341,11 @@ pub(crate) mod collect {
     }
 
     /// Runs a reader over bytes.
-    pub fn run(kind: ReaderKind, options: &ReaderOptions, bytes: &[u8]) -> (Collected, Result<SourceFacts, ReadError>) {
+    pub fn run(
+        kind: ReaderKind,
+        options: &ReaderOptions,
+        bytes: &[u8],
+    ) -> (Collected, Result<SourceFacts, ReadError>) {
         let mut c = Collected::default();
         let r = read(kind, options, "test", &mut &bytes[..], &mut c);
         (c, r)
