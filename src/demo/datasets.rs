@@ -78,6 +78,25 @@ pub(crate) struct Ctx<'a> {
     pub(crate) hashes: Hashes,
     /// Write `electeurs.csv` in Windows-1252.
     pub(crate) electeurs_cp1252: bool,
+    /// Record defects to inject.
+    pub(crate) records: RecordDefects,
+}
+
+/// Defects injected into the records themselves (each found by the records stage).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct RecordDefects {
+    /// Acte 2's event date is not a date (`2021-02-30`).
+    pub(crate) invalid_date: bool,
+    /// Personne 2 gets personne 1's id.
+    pub(crate) duplicate_key: bool,
+    /// Paiement 1 refers to a décision that does not exist.
+    pub(crate) dangling_reference: bool,
+    /// One acte number is skipped (acte 3's number is one higher).
+    pub(crate) acte_gap: bool,
+    /// Pièce 1 names a scan that is not in the export.
+    pub(crate) missing_scan: bool,
+    /// Électeur 1 is born in 2015.
+    pub(crate) under_age: bool,
 }
 
 impl Ctx<'_> {
@@ -217,6 +236,9 @@ fn etat_civil(ctx: &Ctx<'_>, plan: &Plan, datasets: &mut Vec<Dataset>) -> io::Re
             id_acte += 1;
             let t = rng.weighted(&ACTE_WEIGHTS);
             numeros[t] += 1;
+            if ctx.records.acte_gap && id_acte == 3 {
+                numeros[t] += 1;
+            }
             let type_acte = TYPES_ACTE[t];
             let sexe = if rng.pct(50) { b'M' } else { b'F' };
             let mut pn = [""; 3];
@@ -287,7 +309,12 @@ fn etat_civil(ctx: &Ctx<'_>, plan: &Plan, datasets: &mut Vec<Dataset>) -> io::Re
                 }
             }
 
-            actes.id("AC-", id_acte).s(type_acte).n(numeros[t]).n(year as u64).s(ctx.code).date(event);
+            actes.id("AC-", id_acte).s(type_acte).n(numeros[t]).n(year as u64).s(ctx.code);
+            if ctx.records.invalid_date && id_acte == 2 {
+                actes.s("2021-02-30");
+            } else {
+                actes.date(event);
+            }
             actes.time(minutes).s(&lieu).s(nom).join(&pn[..np], " ").s(sexe_str(sexe)).date(birth);
             actes.s(lieu_naissance).s(code_naissance);
             let parents = t != 3 || rng.pct(70);
@@ -389,7 +416,12 @@ fn etat_civil(ctx: &Ctx<'_>, plan: &Plan, datasets: &mut Vec<Dataset>) -> io::Re
                 id_piece += 1;
                 let id = format!("PC-{id_piece:08}");
                 let path = format!("{}pieces/{id}.pdf", ctx.prefix);
-                pieces.s(&id).id("AC-", id_acte).s(&path).s("scan_acte").s("application/pdf");
+                if ctx.records.missing_scan && id_piece == 1 {
+                    pieces.s(&id).id("AC-", id_acte).s(&format!("{}pieces/PC-absent.pdf", ctx.prefix));
+                } else {
+                    pieces.s(&id).id("AC-", id_acte).s(&path);
+                }
+                pieces.s("scan_acte").s("application/pdf");
                 pieces.end()?;
                 let mut first_names = String::new();
                 for (i, p) in pn[..np].iter().enumerate() {
@@ -524,7 +556,8 @@ fn ccas(ctx: &Ctx<'_>, plan: &Plan, datasets: &mut Vec<Dataset>) -> io::Result<(
             let sexe = if rng.pct(50) { b'M' } else { b'F' };
             let mut pn = [""; 3];
             let np = prenoms(&mut rng, sexe, &mut pn);
-            personnes.id("PE-", id_personne).id("FO-", id_foyer).s(nom).join(&pn[..np], " ");
+            let written_id = if ctx.records.duplicate_key && id_personne == 2 { 1 } else { id_personne };
+            personnes.id("PE-", written_id).id("FO-", id_foyer).s(nom).join(&pn[..np], " ");
             personnes.s(sexe_str(sexe)).date(birth).s(lien);
             if rng.pct(70) {
                 let place = if rng.pct(85) { rng.pick(COMMUNES_NAISSANCE).1 } else { rng.pick(PAYS).code };
@@ -584,7 +617,9 @@ fn ccas(ctx: &Ctx<'_>, plan: &Plan, datasets: &mut Vec<Dataset>) -> io::Result<(
                 let part = if i + 1 == count { montant - paid } else { montant / count };
                 paid += part;
                 day = (day + rng.range(1, 30) as i32).min(END).max(decision_day);
-                paiements.id("PA-", id_paiement).id("DC-", id_decision).date(day).money(part).s(mode);
+                let to =
+                    if ctx.records.dangling_reference && id_paiement == 1 { 99_999_999 } else { id_decision };
+                paiements.id("PA-", id_paiement).id("DC-", to).date(day).money(part).s(mode);
                 paiements.end()?;
             }
         }
@@ -668,7 +703,10 @@ fn electoral(ctx: &Ctx<'_>, plan: &Plan, datasets: &mut Vec<Dataset>) -> io::Res
         }
         let nom = *rng.pick(NOMS);
         let married = rng.pct(if sexe == b'F' { 40 } else { 3 });
-        let birth = rng.day(days(1926, 1, 1), add_years(ROLL_DAY, -18));
+        let mut birth = rng.day(days(1926, 1, 1), add_years(ROLL_DAY, -18));
+        if ctx.records.under_age && id == 1 {
+            birth = days(2015, 6, 1);
+        }
         electeurs.id("EL-", id).s(liste).s(nom);
         if married {
             electeurs.s(rng.pick(NOMS));

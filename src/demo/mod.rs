@@ -192,6 +192,18 @@ pub enum Defect {
     ProprietaryFormat,
     /// `donnees/electeurs.csv` is encoded in Windows-1252, declared with its correct digests.
     NonUtf8Csv,
+    /// Acte 2's event date is not a calendar date (`2021-02-30`): `records.schema-violation`.
+    InvalidDate,
+    /// Personne 2 has personne 1's id: `records.duplicate-key`.
+    DuplicateKey,
+    /// Paiement 1 refers to a décision that does not exist: `records.dangling-reference`.
+    DanglingReference,
+    /// One acte number is skipped: `records.sequence-gap`.
+    ActeGap,
+    /// Pièce 1 names a scan that is not in the export: `records.missing-attachment`.
+    MissingScan,
+    /// Électeur 1 is born in 2015: `records.under-age`.
+    UnderAge,
 }
 
 impl Defect {
@@ -202,6 +214,12 @@ impl Defect {
         Defect::UnlistedFile,
         Defect::ProprietaryFormat,
         Defect::NonUtf8Csv,
+        Defect::InvalidDate,
+        Defect::DuplicateKey,
+        Defect::DanglingReference,
+        Defect::ActeGap,
+        Defect::MissingScan,
+        Defect::UnderAge,
     ];
 
     /// Its name: `digest-mismatch`, `missing-file`, `unlisted-file`, `proprietary-format`,
@@ -213,6 +231,12 @@ impl Defect {
             Defect::UnlistedFile => "unlisted-file",
             Defect::ProprietaryFormat => "proprietary-format",
             Defect::NonUtf8Csv => "non-utf8-csv",
+            Defect::InvalidDate => "invalid-date",
+            Defect::DuplicateKey => "duplicate-key",
+            Defect::DanglingReference => "dangling-reference",
+            Defect::ActeGap => "acte-gap",
+            Defect::MissingScan => "missing-scan",
+            Defect::UnderAge => "under-age",
         }
     }
 
@@ -292,6 +316,14 @@ pub fn write_demo(out_dir: &Path, opts: &DemoOptions) -> io::Result<DemoExport> 
         dir: out_dir,
         hashes,
         electeurs_cp1252: has(Defect::NonUtf8Csv),
+        records: datasets::RecordDefects {
+            invalid_date: has(Defect::InvalidDate),
+            duplicate_key: has(Defect::DuplicateKey),
+            dangling_reference: has(Defect::DanglingReference),
+            acte_gap: has(Defect::ActeGap),
+            missing_scan: has(Defect::MissingScan),
+            under_age: has(Defect::UnderAge),
+        },
     };
     let plan = Plan::new(opts.records, opts.max_scans);
     let generated = datasets::generate(&ctx, &plan)?;

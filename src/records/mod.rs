@@ -19,6 +19,9 @@ pub mod profile;
 pub mod read;
 pub mod schema;
 
+#[cfg(test)]
+mod rules_tests;
+
 pub use outcome::{DatasetReport, FileOutcome, RecordsResult};
 pub use process::Dates;
 pub use profile::{Profile, ProfileError};

@@ -200,7 +200,12 @@ impl RecordSink for FileSink<'_> {
 }
 
 /// Every rule a record breaks, as (field, rule).
-fn violations(d: &Dataset, dates: &Dates, value: &Value, applied: &Applied) -> Vec<(String, String)> {
+pub(crate) fn violations(
+    d: &Dataset,
+    dates: &Dates,
+    value: &Value,
+    applied: &Applied,
+) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for &f in &applied.unmapped_codes {
         out.push((d.fields[f].name.clone(), "code-list".to_string()));

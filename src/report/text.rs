@@ -68,6 +68,10 @@ pub fn render(r: &Report, report_path: Option<&str>) -> String {
             ("fixity", Lang::Fr) => "intégrité",
             ("formats", Lang::Fr) => "formats",
             ("encoding", Lang::Fr) => "encodage",
+            ("records", Lang::Fr) => "enregistrements",
+            ("records", Lang::En) => "records",
+            ("cross-records", Lang::Fr) => "cohérence",
+            ("cross-records", Lang::En) => "consistency",
             (id, _) => id,
         };
         let status = match (c.status, l) {
@@ -80,7 +84,27 @@ pub fn render(r: &Report, report_path: Option<&str>) -> String {
             (CheckStatus::Unverifiable, Lang::Fr) => "invérifiable".to_string(),
             (CheckStatus::Unverifiable, Lang::En) => "unverifiable".to_string(),
         };
-        let _ = writeln!(s, "  {name:<10} {status}");
+        let _ = writeln!(s, "  {name:<15} {status}");
+    }
+    if !r.datasets.is_empty() {
+        let _ = writeln!(
+            s,
+            "{} ({})",
+            t("Données   :", "Datasets :"),
+            t("enregistrements lus, valides, invalides", "records read, valid, invalid")
+        );
+        for d in &r.datasets {
+            if d.status == "missing" {
+                let _ = writeln!(s, "  {:<15} {}", d.name, t("absent", "missing"));
+                continue;
+            }
+            let broken: u64 = d.cross.iter().map(|c| c.violations).sum();
+            let mut line = format!("  {:<15} {:>9} {:>9} {:>9}", d.name, d.records, d.valid, d.invalid);
+            if broken > 0 {
+                let _ = write!(line, "  ({broken} {})", t("incohérence(s)", "inconsistenc(ies)"));
+            }
+            let _ = writeln!(s, "{line}");
+        }
     }
     if !r.findings.is_empty() {
         let _ = writeln!(
@@ -102,6 +126,14 @@ pub fn render(r: &Report, report_path: Option<&str>) -> String {
                 (Severity::Info, _) => "INFO",
             };
             let mut place = f.location.path.clone().unwrap_or_default();
+            if f.location.manifest.is_none()
+                && let Some(line) = f.location.line
+            {
+                let _ = write!(place, ":{line}");
+            }
+            if let Some(c) = &f.location.column {
+                let _ = write!(place, " [{c}]");
+            }
             if let Some(mf) = &f.location.manifest {
                 if !place.is_empty() {
                     place.push(' ');

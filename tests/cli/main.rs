@@ -5,4 +5,5 @@ mod workdir;
 mod archive;
 mod demo;
 mod fixity;
+mod records;
 mod report;

@@ -57,6 +57,7 @@ pub fn read_array(
             stream_array(&mut src, &mut out, 1)?;
         }
         Some(b'{') => read_top_object(&mut src, &mut out, options.records_key.as_deref())?,
+        Some(b) if !b.is_ascii() => return Err(src.err("encoding", "not UTF-8 JSON")),
         Some(_) => return Err(src.err("structure", "file is neither an array nor an object")),
     }
     if out.stopped {
@@ -828,6 +829,12 @@ mod tests {
         assert_eq!(get(&c.rows[0].1, "pieces.nom"), Some("a b"));
         assert_eq!(get(&c.rows[0].1, "pieces.t"), Some("1"));
         assert_eq!(get(&c.rows[0].1, "m"), Some("1 2 3"));
+    }
+
+    #[test]
+    fn utf16_is_refused() {
+        let (_, r) = run(ReaderKind::Json, &opts(), b"\xff\xfe[\x00]\x00");
+        assert_eq!(r.unwrap_err().kind, "encoding");
     }
 
     #[test]

@@ -1,0 +1,275 @@
+//! The records stage through the binary: the demo validates clean in every container, each
+//! injected record defect is found where it is, the built-in profiles read their sample files,
+//! a profile file maps a vendor layout, and no record value leaks into the outputs.
+
+use crate::workdir::{Workdir, fixture};
+use serde_json::Value;
+use std::path::Path;
+
+const DATASETS: [&str; 11] = [
+    "actes",
+    "mentions",
+    "pieces",
+    "foyers",
+    "personnes",
+    "demandes",
+    "decisions",
+    "paiements",
+    "electeurs",
+    "bureaux",
+    "mouvements",
+];
+
+fn dataset<'a>(report: &'a Value, name: &str) -> &'a Value {
+    report["datasets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == name)
+        .unwrap_or_else(|| panic!("no dataset {name} in {:#}", report["datasets"]))
+}
+
+#[test]
+fn demo_records_are_read_and_valid_in_every_container() {
+    for container in ["zip", "tar-gz", "folder"] {
+        let w = Workdir::new();
+        let export = w.demo(&["--container", container]);
+        let run = w.verify(&export, &[]);
+        assert_eq!(run.verdict(), "satisfiable", "{container}: {:?}", run.codes());
+        let r = run.report();
+        let declared = r["manifest"]["record_counts"].as_object().unwrap();
+        for name in DATASETS {
+            let d = dataset(r, name);
+            assert_eq!(d["status"], "present", "{container} {name}");
+            assert_eq!(d["invalid"], 0, "{container} {name}: {:#}", d["errors"]);
+            assert_eq!(d["records"], declared[name], "{container} {name}: records read = records declared");
+            assert!(
+                d["cross"].as_array().unwrap().iter().all(|c| c["status"] == "pass"),
+                "{container} {name}"
+            );
+        }
+        assert_eq!(dataset(r, "actes")["files"][0]["profile"], "reversa-v1");
+        assert!(r["reproducibility"]["schemas"]["actes"]["sha256"].as_str().unwrap().len() == 64);
+        assert_eq!(r["reproducibility"]["profiles"][0]["name"], "reversa-v1");
+    }
+}
+
+/// (defect, finding code, file, dataset field, rule or "").
+const RECORD_DEFECTS: &[(&str, &str, &str, &str, &str)] = &[
+    ("invalid-date", "records.schema-violation", "donnees/actes.csv", "date_evenement", "format:date"),
+    ("duplicate-key", "records.duplicate-key", "donnees/personnes.csv", "id_personne", ""),
+    ("dangling-reference", "records.dangling-reference", "donnees/paiements.csv", "id_decision", ""),
+    ("missing-scan", "records.missing-attachment", "donnees/pieces.csv", "chemin", ""),
+    ("under-age", "records.under-age", "donnees/electeurs.csv", "date_naissance", "min-age"),
+    ("acte-gap", "records.sequence-gap", "", "numero_acte", ""),
+];
+
+#[test]
+fn each_record_defect_is_found_at_its_place() {
+    for &(defect, code, path, field, rule) in RECORD_DEFECTS {
+        let w = Workdir::new();
+        let export = w.demo(&["--defect", defect]);
+        let run = w.verify(&export, &[]);
+        assert_eq!(run.code, 1, "{defect}");
+        assert_eq!(run.verdict(), "not-satisfiable", "{defect}");
+        let found = run.findings(code);
+        assert_eq!(found.len(), 1, "{defect}: {:?}", run.codes());
+        let f = &found[0];
+        assert_eq!(f["params"]["field"], field, "{defect}: {f}");
+        if !path.is_empty() {
+            assert_eq!(f["path"], path, "{defect}: {f}");
+            assert!(f["line"].as_u64().unwrap() >= 2, "{defect}: a data row, not the header: {f}");
+        }
+        if !rule.is_empty() {
+            assert_eq!(f["params"]["rule"], rule, "{defect}");
+        }
+        assert_eq!(f["params"]["count"].as_str().unwrap_or("1"), "1", "{defect}: exactly one record: {f}");
+    }
+}
+
+#[test]
+fn acte_gap_names_the_missing_number_and_its_group() {
+    let w = Workdir::new();
+    let run = w.verify(&w.demo(&["--defect", "acte-gap"]), &[]);
+    let actes = dataset(run.report(), "actes");
+    let seq = actes["cross"].as_array().unwrap().iter().find(|c| c["rule"] == "sequence").unwrap();
+    assert_eq!(seq["violations"], 1);
+    let gap = &seq["gaps"][0];
+    // commune / year / type
+    assert_eq!(gap["group"].as_str().unwrap().split('/').count(), 3, "{gap}");
+    assert!(gap["group"].as_str().unwrap().starts_with("38185/"), "{gap}");
+    assert_eq!(gap["missing"], 1);
+    assert_eq!(gap["ranges"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn record_values_never_appear_in_the_outputs() {
+    let w = Workdir::new();
+    let export = w.demo(&["--defect", "invalid-date", "--defect", "under-age", "--container", "folder"]);
+    let run = w.verify(&export, &["--format", "json"]);
+    let report = std::fs::read_to_string(w.path().join("out/report.json")).unwrap();
+    let outputs = [report.as_str(), run.stdout.as_str(), run.stderr.as_str()];
+    // The bad values themselves, and names and birth dates read from the records.
+    let mut secrets = vec!["2021-02-30".to_string(), "2015-06-01".to_string()];
+    let electeurs = std::fs::read_to_string(export.join("donnees/electeurs.csv")).unwrap();
+    for line in electeurs.lines().skip(1).take(5) {
+        let cells: Vec<&str> = line.split(',').collect();
+        secrets.push(cells[2].to_string()); // nom de naissance
+        secrets.push(cells[4].to_string()); // prénoms
+    }
+    for s in &secrets {
+        for o in outputs {
+            assert!(!o.contains(s.as_str()), "value {s:?} leaked");
+        }
+    }
+    let text = w.verify(&export, &[]);
+    for s in &secrets {
+        assert!(!text.stdout.contains(s.as_str()), "value {s:?} leaked in the summary");
+    }
+}
+
+/// Copies a committed sample into a folder export of its own.
+fn sample_export(w: &Workdir, profile: &str) -> std::path::PathBuf {
+    let dir = w.path().join(format!("export-{profile}"));
+    std::fs::create_dir_all(&dir).unwrap();
+    for e in std::fs::read_dir(fixture("profiles").join(profile)).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
+    }
+    dir
+}
+
+fn line_count(dir: &Path) -> u64 {
+    let f = std::fs::read_dir(dir).unwrap().next().unwrap().unwrap().path();
+    std::fs::read_to_string(f).unwrap().lines().filter(|l| !l.trim().is_empty()).count() as u64
+}
+
+#[test]
+fn built_in_profiles_read_their_sample_files() {
+    // (profile, dataset, header lines)
+    for (profile, name, header) in
+        [("reu", "electeurs", 1), ("e-listelec", "electeurs", 1), ("insee-deces", "deces_insee", 0)]
+    {
+        let w = Workdir::new();
+        let dir = sample_export(&w, profile);
+        let rows = line_count(&dir) - header;
+        for args in [vec!["--profile", profile], vec![]] {
+            let run = w.verify(&dir, &args);
+            let d = dataset(run.report(), name);
+            assert_eq!(d["records"], rows, "{profile} {args:?}");
+            assert_eq!(d["invalid"], 0, "{profile} {args:?}: {:#}", d["errors"]);
+            assert_eq!(d["files"][0]["profile"], profile, "{profile} {args:?}: detected");
+            assert!(run.findings("records.unmapped-file").is_empty(), "{profile}: {:?}", run.codes());
+            assert!(run.findings("records.missing-columns").is_empty(), "{profile}: {:?}", run.codes());
+        }
+    }
+}
+
+#[test]
+fn reu_partial_birth_dates_and_list_labels_are_mapped() {
+    let w = Workdir::new();
+    let dir = sample_export(&w, "reu");
+    let run = w.verify(&dir, &["--profile", "reu"]);
+    let d = dataset(run.report(), "electeurs");
+    assert_eq!(d["files"][0]["delimiter"], ";");
+    assert_eq!(d["files"][0]["encoding"], "utf-8");
+    // bureaux is not part of an REU extraction: the reference cannot be checked, and says so.
+    let reference = d["cross"].as_array().unwrap().iter().find(|c| c["rule"] == "reference").unwrap();
+    assert_eq!(reference["status"], "unverifiable");
+    assert_eq!(run.findings("records.reference-unverifiable").len(), 1);
+}
+
+#[test]
+fn a_profile_file_maps_a_vendor_layout_and_positions_name_its_columns() {
+    let w = Workdir::new();
+    let dir = w.path().join("vendor");
+    std::fs::create_dir_all(dir.join("EXPORT")).unwrap();
+    std::fs::write(
+        dir.join("EXPORT/BUREAUX_VOTE.TXT"),
+        "N° BUREAU;LIBELLE BUREAU;INSEE\n1;Mairie;38185\n2;École;38185\n3;;38185\n",
+    )
+    .unwrap();
+    let profile = w.path().join("vendeur.toml");
+    std::fs::write(
+        &profile,
+        r#"reversa_profile = "1"
+name = "vendeur"
+[[mapping]]
+dataset = "bureaux"
+files = ["EXPORT/bureaux_*.txt"]
+reader = "csv"
+[mapping.fields]
+code_bureau = "N° BUREAU"
+libelle = { column = "LIBELLE BUREAU", case = "upper" }
+code_commune = "INSEE"
+"#,
+    )
+    .unwrap();
+    let run = w.verify(&dir, &["--profile", profile.to_str().unwrap()]);
+    let d = dataset(run.report(), "bureaux");
+    assert_eq!(d["records"], 3);
+    assert_eq!(d["invalid"], 1);
+    let e = &d["errors"][0];
+    assert_eq!(
+        (e["field"].as_str(), e["rule"].as_str(), e["column"].as_str()),
+        (Some("libelle"), Some("required"), Some("LIBELLE BUREAU"))
+    );
+    assert_eq!(e["locations"][0]["row"], 4);
+    assert_eq!(e["locations"][0]["record"], 3);
+    let f = &run.findings("records.schema-violation")[0];
+    assert_eq!(
+        (f["path"].as_str(), f["line"].as_u64(), f["column"].as_str()),
+        (Some("EXPORT/BUREAUX_VOTE.TXT"), Some(4), Some("LIBELLE BUREAU"))
+    );
+    // The given profile expects only its datasets; the report names it with its digest.
+    assert_eq!(run.report()["reproducibility"]["profiles"][0]["name"], "vendeur");
+    assert!(run.findings("records.dataset-missing").is_empty(), "{:?}", run.codes());
+}
+
+#[test]
+fn json_and_ndjson_files_of_reversa_v1_are_read() {
+    let w = Workdir::new();
+    let dir = w.path().join("export");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("bureaux.json"),
+        r#"{"bureaux": [{"code_bureau": "0001", "libelle": "Mairie"}, {"code_bureau": "0002"}]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("mouvements.ndjson"),
+        "{\"id_mouvement\":\"MV-1\",\"id_electeur\":\"EL-1\",\"type_mouvement\":\"inscription\",\"date_mouvement\":\"2024-09-19\"}\n",
+    )
+    .unwrap();
+    let run = w.verify(&dir, &["--profile", "reversa-v1"]);
+    let b = dataset(run.report(), "bureaux");
+    assert_eq!((b["records"].as_u64(), b["invalid"].as_u64()), (Some(2), Some(1)));
+    assert_eq!(b["files"][0]["reader"], "json");
+    let m = dataset(run.report(), "mouvements");
+    assert_eq!((m["records"].as_u64(), m["invalid"].as_u64()), (Some(1), Some(0)));
+    // electeurs is absent: the reference cannot be checked; the other datasets are missing.
+    assert_eq!(run.findings("records.reference-unverifiable").len(), 1);
+    assert_eq!(run.findings("records.dataset-missing").len(), 9, "{:?}", run.codes());
+}
+
+#[test]
+fn a_data_file_no_profile_maps_is_reported() {
+    let w = Workdir::new();
+    let dir = w.path().join("export");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("inconnu.csv"), "a,b\n1,2\n").unwrap();
+    let run = w.verify(&dir, &[]);
+    let f = run.findings("records.unmapped-file");
+    assert_eq!(f.len(), 1, "{:?}", run.codes());
+    assert_eq!(f[0]["path"], "inconnu.csv");
+    assert!(run.findings("records.none").len() == 1);
+    assert_eq!(run.verdict(), "undetermined", "no record could be checked");
+}
+
+#[test]
+fn an_unknown_profile_is_a_usage_error() {
+    let w = Workdir::new();
+    let run = w.run(&["verify", fixture("clean.zip").to_str().unwrap(), "--out", "out", "--profile", "nope"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("reversa-v1"), "{}", run.stderr);
+}
