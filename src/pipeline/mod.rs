@@ -392,6 +392,67 @@ pub fn tree_digest(files: &[FileRecord]) -> String {
     hex::encode(h.finalize())
 }
 
+/// Reads the column names of every table-like file of an export (the first record of each),
+/// for `reversa profile suggest`. Nothing else is read past the first record.
+pub fn collect_columns(
+    input: &std::path::Path,
+    limits: &Limits,
+) -> Result<Vec<records::suggest::FileColumns>, RunError> {
+    struct Probe;
+    impl EntryHandler for Probe {
+        type Output = Option<records::suggest::FileColumns>;
+        fn handle(&self, meta: &EntryMeta, reader: &mut dyn std::io::Read) -> std::io::Result<Self::Output> {
+            use records::read::{self, Columns, RawRecord, ReaderKind, ReaderOptions, RecordSink};
+            let path = meta.path.as_str();
+            let kind = match ReaderKind::from_path(path) {
+                Some(k) => k,
+                None if path.to_ascii_lowercase().ends_with(".txt") => ReaderKind::Csv,
+                None => return Ok(None),
+            };
+            struct First(Vec<String>);
+            impl RecordSink for First {
+                fn record(&mut self, columns: &Columns, _: &RawRecord) -> bool {
+                    self.0 = columns.names().to_vec();
+                    false
+                }
+            }
+            let options = ReaderOptions::default();
+            let (columns, delimiter) = if kind == ReaderKind::Csv {
+                let mut head = Vec::new();
+                std::io::Read::read_to_end(&mut std::io::Read::take(&mut *reader, 16 * 1024), &mut head)?;
+                let body = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
+                let d = read::csv::sniff_delimiter(body, b'"') as char;
+                (read::csv::peek_header(&head, &options), Some(d))
+            } else {
+                let mut first = First(Vec::new());
+                let stem = path.rsplit('/').next().unwrap_or(path).split('.').next().unwrap_or("");
+                let _ = read::read(kind, &options, stem, reader, &mut first);
+                (first.0, None)
+            };
+            std::io::copy(reader, &mut std::io::sink())?;
+            Ok((columns.len() > 1).then(|| records::suggest::FileColumns {
+                path: meta.path.clone(),
+                reader: kind,
+                columns,
+                delimiter,
+            }))
+        }
+    }
+    let archive = Archive::open(input)?;
+    let select = readable(limits);
+    let scan = archive.scan(&Probe, &select, limits, &crate::archive::NoProgress, false);
+    let mut out: Vec<_> = scan
+        .outcomes
+        .into_iter()
+        .filter_map(|o| match o {
+            Outcome::Read(Some(c)) => Some(c),
+            _ => None,
+        })
+        .collect();
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

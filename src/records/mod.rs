@@ -18,6 +18,8 @@ pub mod process;
 pub mod profile;
 pub mod read;
 pub mod schema;
+pub mod suggest;
+pub mod tableschema;
 
 #[cfg(test)]
 mod rules_tests;

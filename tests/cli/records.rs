@@ -273,3 +273,56 @@ fn an_unknown_profile_is_a_usage_error() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("reversa-v1"), "{}", run.stderr);
 }
+
+#[test]
+fn schemas_are_listed_shown_and_exported_as_table_schemas() {
+    let w = Workdir::new();
+    let list = w.run(&["schemas", "list"]);
+    assert_eq!(list.code, 0);
+    for name in DATASETS.iter().chain(&["deces_insee"]) {
+        assert!(list.stdout.lines().any(|l| l.starts_with(name)), "{name} in\n{}", list.stdout);
+    }
+    let show = w.run(&["schemas", "show", "actes"]);
+    let v: Value = serde_json::from_str(&show.stdout).unwrap();
+    assert_eq!(v["$id"], "urn:reversa:format:1:actes");
+    let export = w.run(&["schemas", "export", "--format", "table-schema", "-o", "ts"]);
+    assert_eq!(export.code, 0, "{}", export.stderr);
+    let ts: Value =
+        serde_json::from_str(&std::fs::read_to_string(w.path().join("ts/actes.tableschema.json")).unwrap())
+            .unwrap();
+    assert_eq!(ts["primaryKey"], serde_json::json!(["id_acte"]));
+    let fields = ts["fields"].as_array().unwrap();
+    assert_eq!(fields[0]["name"], "id_acte", "fields in schema order");
+    let date = fields.iter().find(|f| f["name"] == "date_evenement").unwrap();
+    assert_eq!(date["type"], "date");
+    assert_eq!(std::fs::read_dir(w.path().join("ts")).unwrap().count(), 12);
+    let package = w.run(&["schemas", "export", "--format", "table-schema"]);
+    let p: Value = serde_json::from_str(&package.stdout).unwrap();
+    assert_eq!(p["resources"].as_array().unwrap().len(), 12);
+    assert_eq!(w.run(&["schemas", "show", "nope"]).code, 2);
+}
+
+#[test]
+fn a_suggested_profile_reads_the_export_it_was_made_from() {
+    let w = Workdir::new();
+    let dir = w.path().join("vendor");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("LISTE_BV.csv"),
+        "code_bureau;libelle;code_commune\n0001;Mairie;38185\n0002;École Jaurès;38185\n",
+    )
+    .unwrap();
+    let run = w.run(&["profile", "suggest", dir.to_str().unwrap(), "-o", "suggested.toml"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let toml = std::fs::read_to_string(w.path().join("suggested.toml")).unwrap();
+    assert!(toml.contains("dataset = \"bureaux\""), "{toml}");
+    let verified = w.verify(&dir, &["--profile", "suggested.toml"]);
+    let d = dataset(verified.report(), "bureaux");
+    assert_eq!((d["records"].as_u64(), d["invalid"].as_u64()), (Some(2), Some(0)));
+    let show = w.run(&["profile", "show", "reu"]);
+    assert!(show.stdout.contains("name = \"reu\""));
+    let list = w.run(&["profile", "list"]);
+    for p in ["reversa-v1", "reu", "e-listelec", "insee-deces"] {
+        assert!(list.stdout.contains(p), "{}", list.stdout);
+    }
+}

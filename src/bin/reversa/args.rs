@@ -21,6 +21,67 @@ pub enum Command {
     Inventory(InventoryArgs),
     /// Write a sample commune export, then verify it.
     Demo(DemoArgs),
+    /// The dataset schemas of reversa export format v1: list, show, export.
+    #[command(subcommand)]
+    Schemas(SchemasCommand),
+    /// Profiles mapping vendor layouts to datasets: list, show, suggest.
+    #[command(subcommand)]
+    Profile(ProfileCommand),
+}
+
+/// `reversa schemas …`.
+#[derive(Subcommand, Debug)]
+pub enum SchemasCommand {
+    /// List the datasets: name, domain, version, key, title.
+    List,
+    /// Print one dataset's JSON Schema.
+    Show {
+        /// The dataset (`actes`, `electeurs`…).
+        dataset: String,
+    },
+    /// Export the schemas: JSON Schema, or Frictionless Table Schema (for Validata).
+    Export {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = SchemaFormat::TableSchema)]
+        format: SchemaFormat,
+        /// Only this dataset (printed on stdout unless --out).
+        #[arg(long)]
+        dataset: Option<String>,
+        /// Folder where one file per dataset is written (`<dataset>.tableschema.json` or
+        /// `<dataset>.schema.json`). Without it: stdout (all datasets as a Data Package
+        /// descriptor for table-schema).
+        #[arg(long, short, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+}
+
+/// Schema export formats.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SchemaFormat {
+    /// Frictionless Table Schema (Validata, frictionless).
+    TableSchema,
+    /// JSON Schema 2020-12, as shipped.
+    JsonSchema,
+}
+
+/// `reversa profile …`.
+#[derive(Subcommand, Debug)]
+pub enum ProfileCommand {
+    /// List the built-in profiles.
+    List,
+    /// Print a built-in profile (TOML, commented).
+    Show {
+        /// Its name.
+        name: String,
+    },
+    /// Propose a profile from the headers found in an export (a layout reversa does not know).
+    Suggest {
+        /// The export: a .zip, .tar, .tar.gz file or a folder.
+        path: PathBuf,
+        /// Write the profile to this file instead of stdout.
+        #[arg(long, short, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }
 
 /// Report language.

@@ -3,7 +3,9 @@
 //! Exit codes: 0 satisfiable, 1 not satisfiable, 3 undetermined, 2 usage error or unreadable input.
 
 mod args;
+mod profile;
 mod progress;
+mod schemas;
 
 use args::{Cli, Command, ContainerArg, FormatArg, LangArg, PackageArg, ReadArgs};
 use clap::Parser;
@@ -22,6 +24,8 @@ fn main() -> ExitCode {
             .and_then(|profile| verify(&a.path, &a.out, a.format, &a.read, profile)),
         Command::Inventory(a) => inventory(&a),
         Command::Demo(a) => demo(&a),
+        Command::Schemas(c) => schemas::run(&c),
+        Command::Profile(c) => profile::run(&c),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -112,7 +116,7 @@ fn check_out_dir(input: &Path, out: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn print(text: &str) {
+pub(crate) fn print(text: &str) {
     // A closed pipe (`reversa … | head`) is not an error.
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }

@@ -23,6 +23,9 @@
 //! caller turns the error into a finding. The text must be UTF-8 (a BOM is skipped and
 //! reported as `utf-8-bom`); invalid UTF-8 in a record is an `encoding` error. Members of the
 //! top object other than the records array are checked for bracket balance only.
+//!
+//! Limits (`limit` errors): a record of [`MAX_VALUE`] bytes, [`MAX_DEPTH`] levels of nesting,
+//! [`MAX_COLUMNS`] distinct column names of at most [`MAX_NAME`] bytes each.
 
 use super::{Columns, RawRecord, ReadError, ReaderOptions, RecordSink, SourceFacts};
 use std::borrow::Cow;
@@ -32,6 +35,10 @@ use std::io::{self, Read};
 pub const MAX_VALUE: usize = 16 * 1024 * 1024;
 /// Deepest nesting of arrays and objects accepted, counting the enclosing array or object.
 pub const MAX_DEPTH: usize = 64;
+/// Most distinct column names in one file (a spreadsheet's widest row).
+pub const MAX_COLUMNS: usize = 16_384;
+/// Longest column name (a dotted path), in bytes.
+pub const MAX_NAME: usize = 4096;
 /// Read buffer size.
 const CHUNK: usize = 64 * 1024;
 /// The UTF-8 byte order mark.
@@ -251,8 +258,8 @@ fn flatten(
         });
     }
     path.clear();
-    let mut put = |path: &str, value: &str| {
-        let i = columns.intern(path);
+    let mut put = |path: &str, value: &str| -> Result<(), Fail> {
+        let i = column_index(columns, path)?;
         match record.values.get_mut(i) {
             Some(Some(s)) => {
                 s.push(' ');
@@ -261,6 +268,7 @@ fn flatten(
             _ => record.set(i, value),
         }
         record.width += 1;
+        Ok(())
     };
     p.value(path, 1, &mut put)?;
     p.ws();
@@ -268,6 +276,21 @@ fn flatten(
         return Err(("syntax", "trailing content after the record"));
     }
     Ok(())
+}
+
+/// The index of a column, added when new, within [`MAX_COLUMNS`] and [`MAX_NAME`] (so that
+/// hostile keys cannot grow the column list without bound).
+fn column_index(columns: &mut Columns, name: &str) -> Result<usize, Fail> {
+    if let Some(i) = columns.get(name) {
+        return Ok(i);
+    }
+    if name.len() > MAX_NAME {
+        return Err(("limit", "column name over 4096 bytes"));
+    }
+    if columns.len() >= MAX_COLUMNS {
+        return Err(("limit", "more than 16384 distinct columns"));
+    }
+    Ok(columns.push(name.to_string()))
 }
 
 /// A recursive-descent flattener over one complete record (recursion bounded by
@@ -309,7 +332,7 @@ impl<'a> Flat<'a> {
         &mut self,
         path: &mut String,
         depth: usize,
-        put: &mut dyn FnMut(&str, &str),
+        put: &mut dyn FnMut(&str, &str) -> Result<(), Fail>,
     ) -> Result<(), Fail> {
         match self.peek() {
             Some(b'{') => {
@@ -381,27 +404,24 @@ impl<'a> Flat<'a> {
             Some(b'"') => {
                 let s = self.string()?;
                 if !s.is_empty() {
-                    put(path, &s);
+                    put(path, &s)?;
                 }
                 Ok(())
             }
             Some(b't') => {
                 self.expect_literal("true")?;
-                put(path, "true");
-                Ok(())
+                put(path, "true")
             }
             Some(b'f') => {
                 self.expect_literal("false")?;
-                put(path, "false");
-                Ok(())
+                put(path, "false")
             }
             Some(b'n') => self.expect_literal("null"),
             Some(b'-' | b'0'..=b'9') => {
                 let start = self.i;
                 self.number()?;
                 let text = self.s.get(start..self.i).ok_or(("syntax", "invalid number"))?;
-                put(path, text);
-                Ok(())
+                put(path, text)
             }
             None => Err(("syntax", "unexpected end of input")),
             Some(_) => Err(("syntax", "unexpected character")),
@@ -915,6 +935,28 @@ mod tests {
         line.extend(b"{}\n");
         let (_, r) = run(ReaderKind::Ndjson, &opts(), &line);
         assert_eq!(r.unwrap_err().kind, "limit");
+    }
+
+    #[test]
+    fn column_names_are_bounded() {
+        let long = format!("[{{\"{}\": 1}}]", "k".repeat(MAX_NAME + 1));
+        let (_, r) = run(ReaderKind::Json, &opts(), long.as_bytes());
+        assert_eq!(r.unwrap_err().reason, "column name over 4096 bytes");
+        let mut many = String::new();
+        for i in 0..=MAX_COLUMNS {
+            many.push_str(&format!("{{\"c{i}\": 1}}\n"));
+        }
+        struct Count(usize);
+        impl RecordSink for Count {
+            fn record(&mut self, _: &Columns, _: &RawRecord) -> bool {
+                self.0 += 1;
+                true
+            }
+        }
+        let mut count = Count(0);
+        let e = read_lines(&opts(), &mut many.as_bytes(), &mut count).unwrap_err();
+        assert_eq!((e.kind, e.row), ("limit", MAX_COLUMNS as u64 + 1));
+        assert_eq!(count.0, MAX_COLUMNS);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! A reader never sees the archive: it gets a `Read` over the entry's bytes (already hashed on
 //! the way by the inventory) and the [`ReaderOptions`] of the profile mapping that selected the
 //! file. Every reader streams, except the spreadsheet reader for ODS/XLS (calamine loads those
-//! whole; the entry is bounded by [`ReaderOptions::max_sheet_bytes`]).
+//! whole; the entry is bounded by [`MAX_SHEET_BYTES`]).
 //!
 //! Values are never logged or put in errors: a [`ReadError`] carries a position and a reason.
 

@@ -19,8 +19,9 @@
 //! expansion attacks cannot start. The five predefined entities and numeric character
 //! references are decoded; any other entity reference is a `structure` error ("undeclared
 //! entity reference"). Nesting is limited to [`MAX_DEPTH`] elements, each record to
-//! [`MAX_VALUE`] bytes of values, and each single piece of markup or text to [`MAX_VALUE`]
-//! bytes (`limit` errors).
+//! [`MAX_VALUE`] bytes of values, each single piece of markup or text to [`MAX_VALUE`] bytes,
+//! and the file to [`MAX_COLUMNS`] distinct column names of at most [`MAX_NAME`] bytes
+//! (`limit` errors).
 //!
 //! Encodings: UTF-8 (a BOM is skipped, reported as `utf-8-bom`); UTF-16 with a BOM (or
 //! recognisable by its first characters); and any other encoding named in the XML declaration
@@ -37,6 +38,10 @@ use std::io::{self, BufRead, Read};
 pub const MAX_VALUE: usize = 16 * 1024 * 1024;
 /// Deepest element nesting accepted, the root counting as 1.
 pub const MAX_DEPTH: usize = 64;
+/// Most distinct column names in one file (a spreadsheet's widest row).
+pub const MAX_COLUMNS: usize = 16_384;
+/// Longest column name (a dotted path with attribute), in bytes.
+pub const MAX_NAME: usize = 4096;
 /// Read buffer size.
 const CHUNK: usize = 64 * 1024;
 /// How much of the head is looked at for a BOM and the XML declaration.
@@ -168,11 +173,11 @@ pub fn read(
         if end {
             if state.in_record {
                 if depth == record_depth {
-                    if !state.record_end(sink) {
+                    if !state.record_end(sink).map_err(fail)? {
                         break;
                     }
                 } else {
-                    state.child_end();
+                    state.child_end().map_err(fail)?;
                 }
             }
             if matched == depth {
@@ -262,8 +267,9 @@ impl State {
             name.push_str(&self.path);
             name.push('@');
             name.push_str(attr.key.local_name().as_ref());
-            self.put(&name, &value);
+            let done = self.put(&name, &value);
             self.name = name;
+            done?;
         }
         Ok(())
     }
@@ -279,37 +285,48 @@ impl State {
         Ok(())
     }
 
-    fn child_end(&mut self) {
+    fn child_end(&mut self) -> Result<(), Fail> {
         if let Some(mut frame) = self.frames.pop() {
             let path = std::mem::take(&mut self.path);
-            self.put(&path, &frame.text);
+            let done = self.put(&path, &frame.text);
             self.path = path;
             self.path.truncate(frame.base);
             frame.text.clear();
             self.spare.push(frame.text);
+            done?;
         }
+        Ok(())
     }
 
     /// Ends the record and hands it over; returns whether to go on.
-    fn record_end(&mut self, sink: &mut dyn RecordSink) -> bool {
+    fn record_end(&mut self, sink: &mut dyn RecordSink) -> Result<bool, Fail> {
         if let Some(mut frame) = self.frames.pop() {
-            self.put("#text", &frame.text);
+            let done = self.put("#text", &frame.text);
             frame.text.clear();
             self.spare.push(frame.text);
+            done?;
         }
         self.in_record = false;
         self.records += 1;
         self.record.position.record = self.records;
-        sink.record(&self.columns, &self.record)
+        Ok(sink.record(&self.columns, &self.record))
     }
 
     /// Sets (or joins with a space) the trimmed value of a column; empty values are absent.
-    fn put(&mut self, column: &str, value: &str) {
+    /// Column names are bounded like JSON's ([`MAX_COLUMNS`], [`MAX_NAME`]).
+    fn put(&mut self, column: &str, value: &str) -> Result<(), Fail> {
         let value = trim_xml(value);
         if value.is_empty() {
-            return;
+            return Ok(());
         }
-        let i = self.columns.intern(column);
+        let i = match self.columns.get(column) {
+            Some(i) => i,
+            None if column.len() > MAX_NAME => return Err(("limit", "column name over 4096 bytes")),
+            None if self.columns.len() >= MAX_COLUMNS => {
+                return Err(("limit", "more than 16384 distinct columns"));
+            }
+            None => self.columns.push(column.to_string()),
+        };
         match self.record.values.get_mut(i) {
             Some(Some(s)) => {
                 s.push(' ');
@@ -318,6 +335,7 @@ impl State {
             _ => self.record.set(i, value),
         }
         self.record.width += 1;
+        Ok(())
     }
 }
 
@@ -719,6 +737,29 @@ mod tests {
         many.extend(b"</a></r>");
         let (_, r) = run(ReaderKind::Xml, &opts(), &many);
         assert_eq!(r.unwrap_err().reason, "record over 16 MiB");
+    }
+
+    #[test]
+    fn column_names_are_bounded() {
+        let long = format!("<r><a><{0}>x</{0}></a></r>", "k".repeat(MAX_NAME + 1));
+        let (_, r) = run(ReaderKind::Xml, &opts(), long.as_bytes());
+        assert_eq!(r.unwrap_err().reason, "column name over 4096 bytes");
+        let mut many = String::from("<r>");
+        for i in 0..=MAX_COLUMNS {
+            many.push_str(&format!("<a c{i}=\"1\"/>\n"));
+        }
+        many.push_str("</r>");
+        struct Count(usize);
+        impl RecordSink for Count {
+            fn record(&mut self, _: &Columns, _: &RawRecord) -> bool {
+                self.0 += 1;
+                true
+            }
+        }
+        let mut count = Count(0);
+        let e = read(&opts(), &mut many.as_bytes(), &mut count).unwrap_err();
+        assert_eq!((e.kind, e.row), ("limit", MAX_COLUMNS as u64 + 1));
+        assert_eq!(count.0, MAX_COLUMNS);
     }
 
     #[test]
