@@ -344,10 +344,10 @@ pub fn finish(plan: &RecordsPlan, files: Vec<FileOutcome>, inv: &Inventory<'_>) 
             let mut count = 0;
             let mut samples = Vec::new();
             for (i, f) in fs.iter().enumerate() {
+                let top = f.path.split_once('/').map(|(t, _)| t);
                 for (p, row) in &f.collected.paths {
                     checked += 1;
-                    let p = p.trim_start_matches("./");
-                    if !inv.paths.contains(p) {
+                    if !attachment_exists(inv.paths, p, top) {
                         count += 1;
                         if samples.len() < super::process::SAMPLES {
                             samples.push((i as u32, *row));
@@ -436,6 +436,15 @@ pub fn finish(plan: &RecordsPlan, files: Vec<FileOutcome>, inv: &Inventory<'_>) 
     RecordsResult { datasets: reports, profiles, findings, any_records }
 }
 
+/// Whether a path named by a record is in the export: from the export's root, or from the
+/// payload folder (`data/` of a BagIt bag, `Content/` of a SEDA package), or from the top-level
+/// folder that holds the dataset's file.
+fn attachment_exists(paths: &std::collections::HashSet<String>, p: &str, top: Option<&str>) -> bool {
+    let p = p.trim_start_matches("./");
+    paths.contains(p)
+        || ["data", "Content"].into_iter().chain(top).any(|root| paths.contains(&format!("{root}/{p}")))
+}
+
 fn cross_entry(
     rule: &'static str,
     fields: &[String],
@@ -478,6 +487,17 @@ fn cross_finding(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn attachments_are_found_from_the_root_or_the_payload_folder() {
+        let paths: std::collections::HashSet<String> =
+            ["data/pieces/a.pdf", "export/pieces/b.pdf"].into_iter().map(String::from).collect();
+        assert!(attachment_exists(&paths, "data/pieces/a.pdf", None));
+        assert!(attachment_exists(&paths, "pieces/a.pdf", None));
+        assert!(attachment_exists(&paths, "./pieces/b.pdf", Some("export")));
+        assert!(!attachment_exists(&paths, "pieces/b.pdf", None));
+        assert!(!attachment_exists(&paths, "pieces/c.pdf", Some("export")));
+    }
 
     #[test]
     fn missing_ranges() {

@@ -326,3 +326,104 @@ fn a_suggested_profile_reads_the_export_it_was_made_from() {
         assert!(list.stdout.contains(p), "{}", list.stdout);
     }
 }
+
+/// A minimal XLSX workbook with one sheet of inline strings (rows of cells, first row header).
+fn xlsx(sheet: &str, rows: &[&[&str]]) -> Vec<u8> {
+    use std::io::Write;
+    const MAIN: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+    const REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    const PKG: &str = "http://schemas.openxmlformats.org/package/2006";
+    let mut data = String::new();
+    for (r, row) in rows.iter().enumerate() {
+        data.push_str(&format!(r#"<row r="{}">"#, r + 1));
+        for (c, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                let cell = format!("{}{}", (b'A' + c as u8) as char, r + 1);
+                data.push_str(&format!(r#"<c r="{cell}" t="inlineStr"><is><t>{v}</t></is></c>"#));
+            }
+        }
+        data.push_str("</row>");
+    }
+    let parts = [
+        (
+            "[Content_Types].xml",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{PKG}/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>"#
+            ),
+        ),
+        (
+            "_rels/.rels",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PKG}/relationships"><Relationship Id="rId1" Type="{REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>"#
+            ),
+        ),
+        (
+            "xl/workbook.xml",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN}" xmlns:r="{REL}"><sheets><sheet name="{sheet}" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+            ),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PKG}/relationships"><Relationship Id="rId1" Type="{REL}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#
+            ),
+        ),
+        (
+            "xl/worksheets/sheet1.xml",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}"><sheetData>{data}</sheetData></worksheet>"#
+            ),
+        ),
+    ];
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, text) in parts {
+        z.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        z.write_all(text.as_bytes()).unwrap();
+    }
+    z.finish().unwrap().into_inner()
+}
+
+#[test]
+fn spreadsheets_and_xml_of_reversa_v1_are_read_with_their_positions() {
+    let w = Workdir::new();
+    let dir = w.path().join("export");
+    std::fs::create_dir_all(&dir).unwrap();
+    let rows: &[&[&str]] =
+        &[&["code_bureau", "libelle", "code_commune"], &["0001", "Mairie", "38185"], &["0002", "", "2C185"]];
+    std::fs::write(dir.join("bureaux.xlsx"), xlsx("bureaux", rows)).unwrap();
+    std::fs::write(
+        dir.join("mouvements.xml"),
+        "<?xml version=\"1.0\"?>\n<mouvements>\n  <mouvement id_mouvement=\"MV-1\">\n    <id_electeur>EL-1</id_electeur>\n    <type_mouvement>inscription</type_mouvement>\n    <date_mouvement>2024-09-19</date_mouvement>\n  </mouvement>\n  <mouvement>\n    <id_mouvement>MV-2</id_mouvement>\n    <id_electeur>EL-2</id_electeur>\n    <type_mouvement>radiation</type_mouvement>\n    <date_mouvement>2024-13-01</date_mouvement>\n  </mouvement>\n</mouvements>\n",
+    )
+    .unwrap();
+    let run = w.verify(&dir, &["--profile", "reversa-v1"]);
+    let b = dataset(run.report(), "bureaux");
+    assert_eq!((b["records"].as_u64(), b["invalid"].as_u64()), (Some(2), Some(1)), "{b:#}");
+    assert_eq!(b["files"][0]["reader"], "xlsx");
+    assert_eq!(b["files"][0]["sheets"], serde_json::json!(["bureaux"]));
+    let rules: Vec<(&str, &str)> = b["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["field"].as_str().unwrap(), e["rule"].as_str().unwrap()))
+        .collect();
+    assert_eq!(rules, [("code_commune", "pattern"), ("libelle", "required")]);
+    let at = &b["errors"][0]["locations"][0];
+    assert_eq!((at["sheet"].as_str(), at["row"].as_u64()), (Some("bureaux"), Some(3)));
+    let m = dataset(run.report(), "mouvements");
+    assert_eq!(m["files"][0]["reader"], "xml");
+    // The attribute form (`@id_mouvement`) is not the field: the first record lacks its key;
+    // the second has a date that does not exist.
+    assert_eq!((m["records"].as_u64(), m["invalid"].as_u64()), (Some(2), Some(2)), "{m:#}");
+    let rules: Vec<(&str, &str)> = m["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["field"].as_str().unwrap(), e["rule"].as_str().unwrap()))
+        .collect();
+    assert_eq!(rules, [("date_mouvement", "format:date"), ("id_mouvement", "required")]);
+    assert!(m["files"][0]["unused_columns"].as_array().unwrap().iter().any(|c| c == "@id_mouvement"));
+    let date = m["errors"].as_array().unwrap().iter().find(|e| e["field"] == "date_mouvement").unwrap();
+    assert_eq!(date["locations"][0]["row"], 8, "the line where the record starts");
+}
