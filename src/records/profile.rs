@@ -207,3 +207,30 @@ pub fn built_in(name: &str) -> Option<Result<Profile, ProfileError>> {
         .find(|(n, _)| *n == name)
         .map(|(n, text)| Profile::from_toml(text, &format!("built-in {n}")))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every built-in profile parses, and its TOML, as JSON, is valid against
+    /// `schemas/profile.schema.json` (so the published schema describes what the code reads).
+    #[test]
+    fn built_in_profiles_parse_and_follow_the_published_schema() {
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../../schemas/profile.schema.json")).unwrap();
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        for (name, text) in BUILT_IN {
+            let p = built_in(name).unwrap().unwrap();
+            assert_eq!(p.name, *name);
+            assert!(!p.mapping.is_empty(), "{name}");
+            let as_json: serde_json::Value = toml::from_str(text).unwrap();
+            let errors: Vec<String> = validator.iter_errors(&as_json).map(|e| e.to_string()).collect();
+            assert!(errors.is_empty(), "{name}: {errors:?}");
+        }
+        let bad: serde_json::Value =
+            toml::from_str("reversa_profile = \"1\"\nname = \"x\"\nsurprise = 1\n").unwrap();
+        assert!(!validator.is_valid(&bad));
+        assert!(Profile::from_toml("reversa_profile = \"1\"\nname = \"x\"\nsurprise = 1\n", "t").is_err());
+        assert!(Profile::from_toml("reversa_profile = \"2\"\nname = \"x\"\n", "t").is_err());
+    }
+}
