@@ -17,6 +17,7 @@
 
 use super::formats;
 use serde::Deserialize;
+use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
 use sha2::Digest;
 use std::collections::{BTreeMap, HashMap};
@@ -120,6 +121,8 @@ pub struct Dataset {
     pub sha256: String,
     /// The schema itself.
     pub json: Value,
+    /// The schema's text, as shipped.
+    pub text: String,
     /// Its fields, in schema order.
     pub fields: Vec<Field>,
     index: HashMap<String, usize>,
@@ -197,6 +200,10 @@ impl Dataset {
                 });
             }
         }
+        // serde_json's maps are sorted by key: take the fields' order from the schema's text.
+        if let Ok(PropertyOrder(order)) = serde_json::from_str::<PropertyOrder>(text) {
+            fields.sort_by_key(|f| order.iter().position(|n| *n == f.name).unwrap_or(usize::MAX));
+        }
         let index = fields.iter().enumerate().map(|(i, f)| (f.name.clone(), i)).collect();
         fn de<T: for<'a> Deserialize<'a>>(
             v: Option<Value>,
@@ -225,6 +232,7 @@ impl Dataset {
             not_future: de(parse("x-reversa-not-future")?, "x-reversa-not-future", name)?.unwrap_or_default(),
             min_age: de(parse("x-reversa-min-age")?, "x-reversa-min-age", name)?,
             json,
+            text: text.to_string(),
             validator,
         };
         dataset.check_vocabulary()?;
@@ -268,6 +276,54 @@ impl Dataset {
     /// The compiled validator.
     pub fn validator(&self) -> &jsonschema::Validator {
         &self.validator
+    }
+}
+
+/// The keys of a schema's top-level `properties`, in document order.
+struct PropertyOrder(Vec<String>);
+
+impl<'de> Deserialize<'de> for PropertyOrder {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Keys(Vec<String>);
+        impl<'de> Deserialize<'de> for Keys {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl<'de> Visitor<'de> for V {
+                    type Value = Keys;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str("an object")
+                    }
+                    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Keys, A::Error> {
+                        let mut keys = Vec::new();
+                        while let Some(k) = map.next_key::<String>()? {
+                            map.next_value::<IgnoredAny>()?;
+                            keys.push(k);
+                        }
+                        Ok(Keys(keys))
+                    }
+                }
+                d.deserialize_map(V)
+            }
+        }
+        struct Root;
+        impl<'de> Visitor<'de> for Root {
+            type Value = PropertyOrder;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON Schema object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PropertyOrder, A::Error> {
+                let mut keys = Vec::new();
+                while let Some(k) = map.next_key::<String>()? {
+                    if k == "properties" {
+                        keys = map.next_value::<Keys>()?.0;
+                    } else {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+                Ok(PropertyOrder(keys))
+            }
+        }
+        d.deserialize_map(Root)
     }
 }
 

@@ -20,10 +20,8 @@
 //!
 //! [Frictionless Table Schemas]: https://specs.frictionlessdata.io/table-schema/
 
-use super::schema::{self, Dataset, Field, FieldType, Registry};
-use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+use super::schema::{Dataset, Field, FieldType, Registry};
 use serde_json::{Map, Value, json};
-use sha2::Digest;
 
 /// The `$schema` of every Table Schema written.
 pub const TABLE_SCHEMA_PROFILE: &str = "https://frictionlessdata.io/schemas/table-schema.json";
@@ -96,66 +94,7 @@ pub fn to_table_schema(dataset: &Dataset) -> Value {
 /// schema text ([`schema::BUILT_IN`], same name and SHA-256). A dataset not shipped keeps the
 /// order of [`Dataset::fields`].
 pub fn fields_in_schema_order(dataset: &Dataset) -> Vec<&Field> {
-    let mut fields: Vec<&Field> = dataset.fields.iter().collect();
-    let order = schema::BUILT_IN
-        .iter()
-        .find(|(name, text)| {
-            *name == dataset.name && hex::encode(sha2::Sha256::digest(text.as_bytes())) == dataset.sha256
-        })
-        .and_then(|(_, text)| serde_json::from_str::<PropertyOrder>(text).ok());
-    if let Some(PropertyOrder(order)) = order {
-        // Stable: a field missing from `order` (none expected) keeps its place after the others.
-        fields.sort_by_key(|f| order.iter().position(|n| *n == f.name).unwrap_or(usize::MAX));
-    }
-    fields
-}
-
-/// The keys of a schema's top-level `properties`, in document order.
-struct PropertyOrder(Vec<String>);
-
-impl<'de> Deserialize<'de> for PropertyOrder {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Keys(Vec<String>);
-        impl<'de> Deserialize<'de> for Keys {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                struct V;
-                impl<'de> Visitor<'de> for V {
-                    type Value = Keys;
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str("an object")
-                    }
-                    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Keys, A::Error> {
-                        let mut keys = Vec::new();
-                        while let Some(k) = map.next_key::<String>()? {
-                            map.next_value::<IgnoredAny>()?;
-                            keys.push(k);
-                        }
-                        Ok(Keys(keys))
-                    }
-                }
-                d.deserialize_map(V)
-            }
-        }
-        struct Root;
-        impl<'de> Visitor<'de> for Root {
-            type Value = PropertyOrder;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JSON Schema object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PropertyOrder, A::Error> {
-                let mut keys = Vec::new();
-                while let Some(k) = map.next_key::<String>()? {
-                    if k == "properties" {
-                        keys = map.next_value::<Keys>()?.0;
-                    } else {
-                        map.next_value::<IgnoredAny>()?;
-                    }
-                }
-                Ok(PropertyOrder(keys))
-            }
-        }
-        d.deserialize_map(Root)
-    }
+    dataset.fields.iter().collect()
 }
 
 /// JSON Schema keywords that only annotate: nothing to check, nothing to say.

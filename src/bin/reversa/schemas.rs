@@ -37,7 +37,7 @@ pub fn run(c: &SchemasCommand) -> anyhow::Result<u8> {
             }
             print(&s);
         }
-        SchemasCommand::Show { dataset } => print(&pretty(&find(dataset)?.json)),
+        SchemasCommand::Show { dataset } => print(&find(dataset)?.text),
         SchemasCommand::Export { format, dataset, out } => {
             let selected: Vec<_> = match dataset {
                 Some(name) => vec![find(name)?],
@@ -56,9 +56,15 @@ pub fn run(c: &SchemasCommand) -> anyhow::Result<u8> {
                             SchemaFormat::JsonSchema => "schema.json",
                         };
                         let path = dir.join(format!("{}.{suffix}", d.name));
-                        std::fs::write(&path, pretty(&render(d)))?;
+                        match format {
+                            SchemaFormat::TableSchema => std::fs::write(&path, pretty(&render(d)))?,
+                            SchemaFormat::JsonSchema => std::fs::write(&path, &d.text)?,
+                        }
                         eprintln!("{}", path.display());
                     }
+                }
+                None if selected.len() == 1 && *format == SchemaFormat::JsonSchema => {
+                    print(&selected[0].text)
                 }
                 None if selected.len() == 1 => print(&pretty(&render(selected[0]))),
                 None => {
