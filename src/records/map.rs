@@ -127,8 +127,22 @@ impl Mapper {
         })
     }
 
-    /// Resolves column names to indexes (again when a self-describing file added columns).
-    fn resolve(&mut self, columns: &Columns) {
+    /// Forgets the columns resolved: the next records come with other columns (a new sheet).
+    pub fn reset(&mut self) {
+        self.resolved_for = usize::MAX;
+        self.identity_index.iter_mut().for_each(|i| *i = None);
+        for r in &mut self.rules {
+            match &mut r.source {
+                Source::Column { index, .. } => *index = None,
+                Source::Join { index, .. } => index.iter_mut().for_each(|i| *i = None),
+                Source::Const(_) => {}
+            }
+        }
+    }
+
+    /// Resolves column names to indexes (again when a self-describing file added columns);
+    /// [`Mapper::map`] needs it done for the columns its records use.
+    pub fn resolve(&mut self, columns: &Columns) {
         if self.resolved_for == columns.len() {
             return;
         }
@@ -205,9 +219,14 @@ impl Mapper {
         columns.names().iter().zip(used).filter(|(_, u)| !u).map(|(n, _)| n.clone()).collect()
     }
 
-    /// Fills `out` with the record's fields (cleared first).
+    /// Fills `out` with the record's fields (cleared first), resolving columns first.
     pub fn apply(&mut self, columns: &Columns, record: &RawRecord, out: &mut Map<String, Value>) -> Applied {
         self.resolve(columns);
+        self.map(record, out)
+    }
+
+    /// Fills `out` with the record's fields (cleared first); columns must be resolved.
+    pub fn map(&self, record: &RawRecord, out: &mut Map<String, Value>) -> Applied {
         out.clear();
         let mut applied = Applied::default();
         if self.identity {

@@ -98,11 +98,20 @@ pub struct FileStats {
     pub errors: BTreeMap<(String, String), RuleStats>,
 }
 
-/// A record waiting for validation.
-struct Pending {
-    value: Value,
-    position: Position,
-    applied: Applied,
+/// What checking one record gave: the rules it breaks and its keys.
+struct Checked {
+    errors: Vec<(String, String)>,
+    keys: RecordKeys,
+}
+
+/// One record's key material, gathered in parallel, merged in order.
+#[derive(Default)]
+struct RecordKeys {
+    key: Option<u64>,
+    uniques: Vec<Option<u64>>,
+    refs: Vec<Option<u64>>,
+    paths: Vec<String>,
+    sequence: Option<(String, u64)>,
 }
 
 /// The sink a reader feeds: maps, batches, validates, collects.
@@ -110,7 +119,7 @@ pub struct FileSink<'a> {
     dataset: &'a Dataset,
     mapper: Mapper,
     dates: &'a Dates,
-    batch: Vec<Pending>,
+    batch: Vec<RawRecord>,
     /// Validation figures.
     pub stats: FileStats,
     /// Cross-record material.
@@ -119,6 +128,8 @@ pub struct FileSink<'a> {
     pub columns: Columns,
     /// Field index → source column name, filled as errors name them.
     column_names: BTreeMap<usize, Option<String>>,
+    /// The sheet the batched records come from (spreadsheets).
+    sheet: Option<String>,
 }
 
 impl<'a> FileSink<'a> {
@@ -137,6 +148,7 @@ impl<'a> FileSink<'a> {
             },
             columns: Columns::default(),
             column_names: BTreeMap::new(),
+            sheet: None,
         }
     }
 
@@ -150,19 +162,28 @@ impl<'a> FileSink<'a> {
         if self.batch.is_empty() {
             return;
         }
+        // Mapping, validation and key hashing run in parallel over the batch; only the
+        // aggregation below is sequential.
+        self.mapper.resolve(&self.columns);
         let batch = std::mem::take(&mut self.batch);
-        let dataset = self.dataset;
-        let dates = self.dates;
-        let outcomes: Vec<Vec<(String, String)>> =
-            batch.par_iter().map(|p| violations(dataset, dates, &p.value, &p.applied)).collect();
-        for (p, errors) in batch.iter().zip(outcomes) {
+        let (dataset, dates, mapper) = (self.dataset, self.dates, &self.mapper);
+        let checked: Vec<Checked> = batch
+            .par_iter()
+            .map(|raw| {
+                let mut map = Map::new();
+                let applied = mapper.map(raw, &mut map);
+                let value = Value::Object(map);
+                Checked { errors: violations(dataset, dates, &value, &applied), keys: keys(dataset, &value) }
+            })
+            .collect();
+        for (raw, c) in batch.iter().zip(checked) {
             self.stats.records += 1;
-            if errors.is_empty() {
+            if c.errors.is_empty() {
                 self.stats.valid += 1;
             } else {
                 self.stats.invalid += 1;
             }
-            for (field, rule) in errors {
+            for (field, rule) in c.errors {
                 let column = match dataset.field(&field) {
                     Some(fi) => self
                         .column_names
@@ -175,9 +196,9 @@ impl<'a> FileSink<'a> {
                 if e.column.is_none() {
                     e.column = column;
                 }
-                e.add(&p.position);
+                e.add(&raw.position);
             }
-            collect(dataset, &p.value, p.position.row, &mut self.collected);
+            merge(c.keys, raw.position.row, &mut self.collected);
         }
         self.batch = batch;
         self.batch.clear();
@@ -186,12 +207,18 @@ impl<'a> FileSink<'a> {
 
 impl RecordSink for FileSink<'_> {
     fn record(&mut self, columns: &Columns, record: &RawRecord) -> bool {
-        if columns.len() != self.columns.len() {
+        if record.position.sheet != self.sheet {
+            // A new sheet brings its own header: what is batched was read with the old one.
+            self.flush();
+            self.mapper.reset();
+            self.column_names.clear();
+            self.sheet = record.position.sheet.clone();
+            self.columns = columns.clone();
+        } else if columns.len() != self.columns.len() {
+            // Self-describing formats (JSON, XML) only add columns: indexes stay valid.
             self.columns = columns.clone();
         }
-        let mut map = Map::new();
-        let applied = self.mapper.apply(columns, record, &mut map);
-        self.batch.push(Pending { value: Value::Object(map), position: record.position.clone(), applied });
+        self.batch.push(record.clone());
         if self.batch.len() >= BATCH {
             self.flush();
         }
@@ -298,28 +325,22 @@ pub fn key_hash(m: &Map<String, Value>, fields: &[String]) -> Option<u64> {
     Some(h.finish())
 }
 
-fn collect(d: &Dataset, value: &Value, row: u64, c: &mut Collected) {
-    let Value::Object(m) = value else { return };
-    if !d.key.is_empty()
-        && let Some(hash) = key_hash(m, &d.key)
-    {
-        c.keys.push(KeyRow { hash, row });
-    }
-    for (u, fields) in d.unique.iter().enumerate() {
-        if let Some(hash) = key_hash(m, fields) {
-            c.uniques[u].push(KeyRow { hash, row });
-        }
-    }
-    for (r, reference) in d.references.iter().enumerate() {
-        if let Some(hash) = key_hash(m, &reference.fields) {
-            c.refs[r].push(KeyRow { hash, row });
-        }
-    }
-    for f in &d.file_paths {
-        if let Some(p) = m.get(f).and_then(Value::as_str) {
-            c.paths.push((p.to_string(), row));
-        }
-    }
+/// A record's key material (hashes of its key, unique combinations and references, the paths
+/// it names, its sequence number and group).
+fn keys(d: &Dataset, value: &Value) -> RecordKeys {
+    let Value::Object(m) = value else { return RecordKeys::default() };
+    let mut k = RecordKeys {
+        key: if d.key.is_empty() { None } else { key_hash(m, &d.key) },
+        uniques: d.unique.iter().map(|fields| key_hash(m, fields)).collect(),
+        refs: d.references.iter().map(|r| key_hash(m, &r.fields)).collect(),
+        paths: d
+            .file_paths
+            .iter()
+            .filter_map(|f| m.get(f).and_then(Value::as_str))
+            .map(str::to_string)
+            .collect(),
+        sequence: None,
+    };
     if let Some(seq) = &d.sequence
         && let Some(n) = m.get(&seq.field).and_then(Value::as_u64)
     {
@@ -332,13 +353,78 @@ fn collect(d: &Dataset, value: &Value, row: u64, c: &mut Collected) {
                 None => String::new(),
             })
             .collect();
-        c.sequence.entry(label.join("/")).or_default().push(n);
+        k.sequence = Some((label.join("/"), n));
+    }
+    k
+}
+
+/// Adds a record's key material to its file's collection.
+fn merge(k: RecordKeys, row: u64, c: &mut Collected) {
+    if let Some(hash) = k.key {
+        c.keys.push(KeyRow { hash, row });
+    }
+    for (u, hash) in k.uniques.into_iter().enumerate() {
+        if let Some(hash) = hash {
+            c.uniques[u].push(KeyRow { hash, row });
+        }
+    }
+    for (r, hash) in k.refs.into_iter().enumerate() {
+        if let Some(hash) = hash {
+            c.refs[r].push(KeyRow { hash, row });
+        }
+    }
+    c.paths.extend(k.paths.into_iter().map(|p| (p, row)));
+    if let Some((group, n)) = k.sequence {
+        match c.sequence.get_mut(&group) {
+            Some(v) => v.push(n),
+            None => {
+                c.sequence.insert(group, vec![n]);
+            }
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Two sheets with their columns in another order: each record is mapped with its own
+    /// sheet's header, even within one batch.
+    #[test]
+    fn a_new_sheet_brings_its_own_header() {
+        use crate::records::profile::Profile;
+        let reg = crate::records::schema::Registry::built_in().unwrap();
+        let d = reg.get("bureaux").unwrap();
+        let p = Profile::from_toml(
+            "reversa_profile = \"1\"\nname = \"t\"\n[[mapping]]\ndataset = \"bureaux\"\nfiles = [\"*\"]\n",
+            "t",
+        )
+        .unwrap();
+        let mapper = crate::records::map::Mapper::compile(&p.mapping[0], d).unwrap();
+        let dates = Dates { today: "2026-01-01".into(), list_date: "2026-01-01".into() };
+        let mut sink = FileSink::new(d, mapper, &dates);
+        let sheets = [
+            ("A", ["code_bureau", "libelle"], ["0001", "Mairie"]),
+            ("B", ["libelle", "code_bureau"], ["École", "0002"]),
+        ];
+        for (i, (sheet, header, values)) in sheets.iter().enumerate() {
+            let cols = Columns::from_names(header.iter().map(|h| h.to_string()));
+            let mut r = RawRecord::default();
+            r.position = Position { sheet: Some(sheet.to_string()), row: 2, record: i as u64 + 1 };
+            r.set(0, values[0]);
+            r.set(1, values[1]);
+            assert!(sink.record(&cols, &r));
+        }
+        let (stats, collected, _, _) = sink.finish();
+        assert_eq!((stats.records, stats.invalid), (2, 0), "{:?}", stats.errors);
+        let keys: Vec<u64> = collected.keys.iter().map(|k| k.hash).collect();
+        let expect = |code: &str| {
+            let m: Map<String, Value> =
+                [("code_bureau".to_string(), Value::String(code.into()))].into_iter().collect();
+            key_hash(&m, &["code_bureau".to_string()]).unwrap()
+        };
+        assert_eq!(keys, [expect("0001"), expect("0002")], "each sheet's code_bureau column");
+    }
 
     #[test]
     fn partial_dates_compare_on_what_they_give() {
