@@ -409,8 +409,10 @@ mod tests {
         ];
         for (i, (sheet, header, values)) in sheets.iter().enumerate() {
             let cols = Columns::from_names(header.iter().map(|h| h.to_string()));
-            let mut r = RawRecord::default();
-            r.position = Position { sheet: Some(sheet.to_string()), row: 2, record: i as u64 + 1 };
+            let mut r = RawRecord {
+                position: Position { sheet: Some(sheet.to_string()), row: 2, record: i as u64 + 1 },
+                ..Default::default()
+            };
             r.set(0, values[0]);
             r.set(1, values[1]);
             assert!(sink.record(&cols, &r));
