@@ -381,6 +381,12 @@ mod tests {
             assert!(d.id.starts_with("urn:reversa:format:1:"), "{}", d.name);
             assert!(!d.version.is_empty() && !d.title.is_empty(), "{}", d.name);
             assert!(d.fields.iter().all(|f| !f.title.is_empty()), "{}: a field without title", d.name);
+            let props = d.json["properties"].as_object().unwrap();
+            for (name, p) in props {
+                let desc = p["description"].as_str().unwrap_or_default();
+                assert!(desc.len() > 10, "{}.{name}: a field without a description", d.name);
+            }
+            assert_eq!(d.json["$schema"], "https://json-schema.org/draft/2020-12/schema", "{}", d.name);
         }
         let actes = reg.get("actes").unwrap();
         assert_eq!(actes.key, ["id_acte"]);
