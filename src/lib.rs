@@ -14,6 +14,7 @@
 
 pub mod archive;
 pub mod checks;
+pub mod completeness;
 pub mod demo;
 pub mod finding;
 pub mod inventory;

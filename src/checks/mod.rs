@@ -8,6 +8,7 @@
 //! | `encoding` | text files in UTF-8                                                   |
 //! | `records`  | records read, mapped and valid against their dataset's schema (stage 3) |
 //! | `cross-records` | keys unique, references resolved, attachments present, numbering continuous |
+//! | `completeness` | records found against the commune's counts and the manifest's declarations |
 //!
 //! A check's status is `pass`, `warn` (only warnings), `fail` (an error) or `unverifiable`
 //! (the evidence it needs is missing, e.g. fixity without a manifest).
@@ -51,6 +52,8 @@ pub struct CheckInput<'a> {
     pub records: &'a [Finding],
     /// Whether any file was read for records.
     pub any_records: bool,
+    /// The completeness stage's result.
+    pub completeness: &'a crate::completeness::Completeness,
 }
 
 /// The outcome of one check.
@@ -81,7 +84,8 @@ pub struct CheckResult {
 }
 
 /// Every check, in report order.
-pub const CHECKS: &[&str] = &["safety", "fixity", "formats", "encoding", "records", "cross-records"];
+pub const CHECKS: &[&str] =
+    &["safety", "fixity", "formats", "encoding", "records", "cross-records", "completeness"];
 
 /// The `records.*` codes that come from the cross-record checks.
 fn is_cross(f: &Finding) -> bool {
@@ -112,6 +116,7 @@ pub fn run(input: &CheckInput<'_>) -> (Vec<CheckResult>, Vec<Finding>) {
             "cross-records" => {
                 (input.records.iter().filter(|f| is_cross(f)).cloned().collect(), !input.any_records)
             }
+            "completeness" => (input.completeness.findings.clone(), !input.completeness.checked),
             _ => unreachable!("every check id has an arm"),
         };
         let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();

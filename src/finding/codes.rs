@@ -271,6 +271,28 @@ codes! {
     RecordsNone = "records.none", Warning,
         "aucun fichier d'enregistrements reconnu dans l'export : contenu invérifiable",
         "no record file recognised in the export: content cannot be checked";
+
+    // ---- completeness: records against the commune's counts and the manifest ----
+    /// A count differs from the expected one beyond its tolerance.
+    CompletenessCountMismatch = "completeness.count-mismatch", Error,
+        "{dataset} ({group}) : {found} enregistrement(s) trouvé(s), {expected} attendu(s) — source : {source}",
+        "{dataset} ({group}): {found} record(s) found, {expected} expected — source: {source}";
+    /// A control total differs from the expected one beyond its tolerance.
+    CompletenessTotalMismatch = "completeness.total-mismatch", Error,
+        "{dataset} ({group}) : total de {field} {found}, {expected} attendu — source : {source}",
+        "{dataset} ({group}): total of {field} {found}, {expected} expected — source: {source}";
+    /// The records differ from those fingerprinted on the source side.
+    CompletenessFingerprintMismatch = "completeness.fingerprint-mismatch", Error,
+        "{dataset} ({group}) : les enregistrements diffèrent de ceux de l'empreinte ({found} trouvé(s), {expected} attendu(s)) — source : {source}",
+        "{dataset} ({group}): the records differ from the fingerprinted ones ({found} found, {expected} expected) — source: {source}";
+    /// Years without records inside the expected period.
+    CompletenessPeriodGap = "completeness.period-gap", Error,
+        "{dataset} : {count} année(s) sans enregistrement dans la période : {years}",
+        "{dataset}: {count} year(s) without records in the period: {years}";
+    /// Groups found in the records that the counts file does not list.
+    CompletenessUnexpectedGroup = "completeness.unexpected-group", Warning,
+        "{dataset} : {count} groupe(s) ({by}) présent(s) mais non attendu(s) : {groups}",
+        "{dataset}: {count} group(s) ({by}) present but not expected: {groups}";
 }
 
 impl Serialize for Code {

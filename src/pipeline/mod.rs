@@ -32,6 +32,10 @@ pub struct Plan {
     pub command: Vec<String>,
     /// The profile that maps files to datasets.
     pub profile: ProfileChoice,
+    /// The commune's counts file (TOML, CSV or a fingerprint file), when given.
+    pub counts: Option<PathBuf>,
+    /// Compute record fingerprints (`reversa fingerprint`, `reversa diff`).
+    pub fingerprints: bool,
 }
 
 /// Why a run could not start or read its input.
@@ -44,6 +48,9 @@ pub enum RunError {
     /// A profile or schema cannot be compiled.
     #[error(transparent)]
     Records(#[from] records::RecordsError),
+    /// The counts file cannot be read.
+    #[error(transparent)]
+    Counts(#[from] crate::completeness::CountsError),
 }
 
 /// Reads each entry once: the inventory hashes and identifies it while, for files a profile
@@ -109,7 +116,10 @@ fn is_data_format(family: &str) -> bool {
 
 /// Runs the plan and returns the report model.
 pub fn run(plan: &Plan, progress: &dyn Progress) -> Result<Report, RunError> {
-    let records_plan = RecordsPlan::new(&plan.profile, &run_date())?;
+    let counts = plan.counts.as_deref().map(crate::completeness::CountsFile::load).transpose()?;
+    let mut needs = crate::completeness::needs(counts.as_ref());
+    needs.fingerprints |= plan.fingerprints;
+    let records_plan = RecordsPlan::new(&plan.profile, &run_date(), &needs)?;
     let archive = Archive::open(&plan.input)?;
     let scanned = match archive.listing() {
         Some(listing) => scan_random_access(&archive, listing, plan, &records_plan, progress),
@@ -119,6 +129,14 @@ pub fn run(plan: &Plan, progress: &dyn Progress) -> Result<Report, RunError> {
         scanned;
     files.retain(|f| f.meta.kind != crate::archive::EntryKind::Dir);
     let records = finish_records(&records_plan, records, &files, manifest.as_ref());
+    let (payload_files, present_declared) = package_counts(&files, manifest.as_ref());
+    let completeness = crate::completeness::check(
+        counts.as_ref(),
+        &records.datasets,
+        manifest.as_ref(),
+        payload_files,
+        present_declared,
+    );
     let input = CheckInput {
         container: &container,
         files: &files,
@@ -126,6 +144,7 @@ pub fn run(plan: &Plan, progress: &dyn Progress) -> Result<Report, RunError> {
         limits: &plan.limits,
         records: &records.findings,
         any_records: records.any_records,
+        completeness: &completeness,
     };
     let (checks, mut findings) = checks::run(&input);
     findings.append(&mut extra);
@@ -149,7 +168,23 @@ pub fn run(plan: &Plan, progress: &dyn Progress) -> Result<Report, RunError> {
         findings: &findings,
         verdict,
         records: &records,
+        completeness: &completeness,
+        counts: counts.as_ref(),
     }))
+}
+
+/// Files under a BagIt bag's payload folder, and files a manifest declares that are present.
+fn package_counts(files: &[FileRecord], manifest: Option<&Manifest>) -> (u64, u64) {
+    let Some(m) = manifest else { return (0, 0) };
+    let present: std::collections::HashSet<&str> = files
+        .iter()
+        .filter(|f| f.meta.is_readable_file() && f.status == ReadStatus::Read)
+        .map(|f| f.meta.path.as_str())
+        .collect();
+    let payload = format!("{}data/", m.root);
+    let payload_files = present.iter().filter(|p| p.starts_with(&payload)).count() as u64;
+    let declared = m.declared.iter().filter(|d| present.contains(d.path.as_str())).count() as u64;
+    (payload_files, declared)
 }
 
 /// The cross-record checks, with what they need from the inventory.
@@ -481,8 +516,15 @@ mod tests {
         b.finish().unwrap();
         drop(b);
         let limits = Limits { max_manifest_size: big.len() as u64 + 100, ..Limits::default() };
-        let plan =
-            Plan { input: path, limits, lang: Lang::En, command: vec![], profile: ProfileChoice::Detect };
+        let plan = Plan {
+            input: path,
+            limits,
+            lang: Lang::En,
+            command: vec![],
+            profile: ProfileChoice::Detect,
+            counts: None,
+            fingerprints: false,
+        };
         let report = run(&plan, &crate::archive::NoProgress).unwrap();
         let not_kept = report
             .findings

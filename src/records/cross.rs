@@ -137,6 +137,9 @@ pub fn finish(plan: &RecordsPlan, files: Vec<FileOutcome>, inv: &Inventory<'_>) 
             files: Vec::new(),
             errors: Vec::new(),
             cross: Vec::new(),
+            fingerprint: None,
+            groups: Vec::new(),
+            period: None,
         };
         if fs.is_empty() {
             findings.push(
@@ -420,6 +423,7 @@ pub fn finish(plan: &RecordsPlan, files: Vec<FileOutcome>, inv: &Inventory<'_>) 
             e.gaps = gaps;
             report.cross.push(e);
         }
+        aggregate_report(&plan.aggregates[di], fs, &mut report);
         reports.push(report);
     }
     let profiles = plan
@@ -434,6 +438,46 @@ pub fn finish(plan: &RecordsPlan, files: Vec<FileOutcome>, inv: &Inventory<'_>) 
         findings.push(Finding::new(Code::RecordsNone, Location::default()));
     }
     RecordsResult { datasets: reports, profiles, findings, any_records }
+}
+
+/// Merges the files' aggregates into the dataset's report: fingerprint, groups, period.
+fn aggregate_report(agg: &super::aggregate::DatasetAgg, fs: &[FileOutcome], report: &mut DatasetReport) {
+    let mut all = super::aggregate::FileAgg::default();
+    for f in fs {
+        all.merge(&f.aggregates);
+    }
+    if agg.fingerprints {
+        report.fingerprint = Some(all.total.lanes.hex());
+    }
+    for ((g, label), a) in &all.groups {
+        report.groups.push(GroupReport {
+            by: agg.groupings[*g].iter().map(|k| k.as_string()).collect(),
+            group: label.clone(),
+            count: a.count,
+            fingerprint: agg.fingerprints.then(|| a.lanes.hex()),
+            totals: agg
+                .sums
+                .iter()
+                .zip(&a.sums)
+                .map(|(f, v)| (f.clone(), super::aggregate::format_amount(*v)))
+                .collect(),
+        });
+    }
+    if let Some(field) = &agg.period {
+        let first = all.years.keys().next().copied();
+        let last = all.years.keys().next_back().copied();
+        let gaps = match (first, last) {
+            (Some(a), Some(b)) => (a..=b).filter(|y| !all.years.contains_key(y)).collect(),
+            _ => Vec::new(),
+        };
+        report.period = Some(PeriodReport {
+            field: field.clone(),
+            years: all.years.iter().map(|(y, n)| (y.to_string(), *n)).collect(),
+            first,
+            last,
+            gaps,
+        });
+    }
 }
 
 /// Whether a path named by a record is in the export: from the export's root, or from the

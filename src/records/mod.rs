@@ -10,6 +10,7 @@
 //! [`RecordsPlan`] is compiled once before reading (schemas, profiles, globs); the pipeline calls
 //! [`RecordsPlan::read_file`] for each entry while the inventory hashes it, then [`finish`].
 
+pub mod aggregate;
 pub mod cross;
 pub mod formats;
 pub mod map;
@@ -95,12 +96,50 @@ pub struct RecordsPlan {
     pub detected: bool,
     /// Dates for the per-record rules.
     pub dates: Dates,
+    /// What to aggregate, per dataset (registry order).
+    pub aggregates: Vec<aggregate::DatasetAgg>,
+}
+
+/// Aggregates asked for beyond the schemas' defaults: by a counts file, or for fingerprints.
+#[derive(Debug, Clone, Default)]
+pub struct Needs {
+    /// Extra groupings: (dataset, grouping).
+    pub groupings: Vec<(String, aggregate::Grouping)>,
+    /// Amount fields to total: (dataset, field).
+    pub sums: Vec<(String, String)>,
+    /// Compute fingerprints.
+    pub fingerprints: bool,
 }
 
 impl RecordsPlan {
     /// Compiles the schemas and the chosen profiles. `today` is `AAAA-MM-JJ`.
-    pub fn new(choice: &ProfileChoice, today: &str) -> Result<RecordsPlan, RecordsError> {
+    pub fn new(choice: &ProfileChoice, today: &str, needs: &Needs) -> Result<RecordsPlan, RecordsError> {
         let registry = Registry::built_in()?;
+        let aggregates = registry
+            .datasets
+            .iter()
+            .map(|d| {
+                let mut groupings: Vec<aggregate::Grouping> = Vec::new();
+                if !d.group_by.is_empty() {
+                    groupings.push(d.group_by.iter().map(|g| aggregate::GroupKey::parse(g)).collect());
+                }
+                for (ds, g) in &needs.groupings {
+                    if *ds == d.name && !groupings.contains(g) {
+                        groupings.push(g.clone());
+                    }
+                }
+                let mut sums: Vec<String> =
+                    needs.sums.iter().filter(|(ds, _)| *ds == d.name).map(|(_, f)| f.clone()).collect();
+                sums.sort();
+                sums.dedup();
+                aggregate::DatasetAgg {
+                    groupings,
+                    sums,
+                    period: d.period.clone(),
+                    fingerprints: needs.fingerprints,
+                }
+            })
+            .collect();
         let texts: Vec<(String, String)> = match choice {
             ProfileChoice::Detect => {
                 profile::BUILT_IN.iter().map(|(n, t)| (format!("built-in {n}"), t.to_string())).collect()
@@ -135,6 +174,7 @@ impl RecordsPlan {
             profiles,
             detected: matches!(choice, ProfileChoice::Detect),
             dates: Dates { list_date: list_date.unwrap_or_else(|| today.clone()), today },
+            aggregates,
         })
     }
 
@@ -181,10 +221,11 @@ impl RecordsPlan {
         };
         let map = &self.profiles[p].mappings[m];
         let dataset = &self.registry.datasets[map.dataset];
-        let mut sink = process::FileSink::new(dataset, map.mapper.clone(), &self.dates);
+        let mut sink =
+            process::FileSink::new(dataset, &self.aggregates[map.dataset], map.mapper.clone(), &self.dates);
         let mut chained = std::io::Cursor::new(head).chain(input);
         let result = read::read(kind, &map.options, &dataset.name, &mut chained, &mut sink);
-        let (stats, collected, columns, mapper) = sink.finish();
+        let (stats, collected, columns, mapper, aggregates) = sink.finish();
         let (facts, error) = match result {
             Ok(f) => (Some(f), None),
             Err(e) => (None, Some(e)),
@@ -198,6 +239,7 @@ impl RecordsPlan {
             collected,
             unused_columns: if columns.is_empty() { Vec::new() } else { mapper.unused_columns(&columns) },
             missing_columns: if columns.is_empty() { Vec::new() } else { mapper.missing_columns() },
+            aggregates,
         })
     }
 }

@@ -39,6 +39,8 @@ pub struct FileOutcome {
     pub unused_columns: Vec<String>,
     /// Mapped columns the file lacks.
     pub missing_columns: Vec<String>,
+    /// Counts, totals, fingerprints and years.
+    pub aggregates: super::aggregate::FileAgg,
 }
 
 impl FileOutcome {
@@ -58,6 +60,7 @@ impl FileOutcome {
             collected: Collected::default(),
             unused_columns: Vec::new(),
             missing_columns: Vec::new(),
+            aggregates: Default::default(),
         }
     }
 }
@@ -215,6 +218,46 @@ pub struct DatasetReport {
     pub errors: Vec<RuleReport>,
     /// Cross-record checks.
     pub cross: Vec<CrossReport>,
+    /// Fingerprint of all its records (when fingerprints were asked for).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
+    /// Figures per group of each grouping (counts; totals and fingerprints when asked for).
+    pub groups: Vec<GroupReport>,
+    /// Years covered by its date field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<PeriodReport>,
+}
+
+/// One group's figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupReport {
+    /// The grouping: `field` or `year(field)` keys.
+    pub by: Vec<String>,
+    /// The group's values joined with ` / ` (e.g. `2023 / naissance`).
+    pub group: String,
+    /// Records.
+    pub count: u64,
+    /// Fingerprint of its records.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
+    /// Totals of amount fields, as decimals.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub totals: std::collections::BTreeMap<String, String>,
+}
+
+/// Years a dated dataset covers.
+#[derive(Debug, Clone, Serialize)]
+pub struct PeriodReport {
+    /// The date field.
+    pub field: String,
+    /// Records per year.
+    pub years: std::collections::BTreeMap<String, u64>,
+    /// First year present.
+    pub first: Option<u16>,
+    /// Last year present.
+    pub last: Option<u16>,
+    /// Years without records between the first and the last.
+    pub gaps: Vec<u16>,
 }
 
 /// The records stage's result.

@@ -102,6 +102,7 @@ pub struct FileStats {
 struct Checked {
     errors: Vec<(String, String)>,
     keys: RecordKeys,
+    agg: super::aggregate::RecordAgg,
 }
 
 /// One record's key material, gathered in parallel, merged in order.
@@ -117,6 +118,9 @@ struct RecordKeys {
 /// The sink a reader feeds: maps, batches, validates, collects.
 pub struct FileSink<'a> {
     dataset: &'a Dataset,
+    agg: &'a super::aggregate::DatasetAgg,
+    /// Counts, totals, fingerprints and years.
+    pub aggregates: super::aggregate::FileAgg,
     mapper: Mapper,
     dates: &'a Dates,
     batch: Vec<RawRecord>,
@@ -134,9 +138,16 @@ pub struct FileSink<'a> {
 
 impl<'a> FileSink<'a> {
     /// A sink for one file of `dataset`.
-    pub fn new(dataset: &'a Dataset, mapper: Mapper, dates: &'a Dates) -> Self {
+    pub fn new(
+        dataset: &'a Dataset,
+        agg: &'a super::aggregate::DatasetAgg,
+        mapper: Mapper,
+        dates: &'a Dates,
+    ) -> Self {
         FileSink {
             dataset,
+            agg,
+            aggregates: Default::default(),
             mapper,
             dates,
             batch: Vec::with_capacity(BATCH),
@@ -153,9 +164,9 @@ impl<'a> FileSink<'a> {
     }
 
     /// Validates what is left; returns the mapper (for the columns report).
-    pub fn finish(mut self) -> (FileStats, Collected, Columns, Mapper) {
+    pub fn finish(mut self) -> (FileStats, Collected, Columns, Mapper, super::aggregate::FileAgg) {
         self.flush();
-        (self.stats, self.collected, self.columns, self.mapper)
+        (self.stats, self.collected, self.columns, self.mapper, self.aggregates)
     }
 
     fn flush(&mut self) {
@@ -166,14 +177,18 @@ impl<'a> FileSink<'a> {
         // aggregation below is sequential.
         self.mapper.resolve(&self.columns);
         let batch = std::mem::take(&mut self.batch);
-        let (dataset, dates, mapper) = (self.dataset, self.dates, &self.mapper);
+        let (dataset, dates, mapper, agg) = (self.dataset, self.dates, &self.mapper, self.agg);
         let checked: Vec<Checked> = batch
             .par_iter()
             .map(|raw| {
                 let mut map = Map::new();
                 let applied = mapper.map(raw, &mut map);
                 let value = Value::Object(map);
-                Checked { errors: violations(dataset, dates, &value, &applied), keys: keys(dataset, &value) }
+                Checked {
+                    errors: violations(dataset, dates, &value, &applied),
+                    keys: keys(dataset, &value),
+                    agg: super::aggregate::record(agg, &value),
+                }
             })
             .collect();
         for (raw, c) in batch.iter().zip(checked) {
@@ -199,6 +214,7 @@ impl<'a> FileSink<'a> {
                 e.add(&raw.position);
             }
             merge(c.keys, raw.position.row, &mut self.collected);
+            self.aggregates.add(c.agg);
         }
         self.batch = batch;
         self.batch.clear();
@@ -402,7 +418,8 @@ mod tests {
         .unwrap();
         let mapper = crate::records::map::Mapper::compile(&p.mapping[0], d).unwrap();
         let dates = Dates { today: "2026-01-01".into(), list_date: "2026-01-01".into() };
-        let mut sink = FileSink::new(d, mapper, &dates);
+        let agg = crate::records::aggregate::DatasetAgg::default();
+        let mut sink = FileSink::new(d, &agg, mapper, &dates);
         let sheets = [
             ("A", ["code_bureau", "libelle"], ["0001", "Mairie"]),
             ("B", ["libelle", "code_bureau"], ["École", "0002"]),
@@ -417,7 +434,7 @@ mod tests {
             r.set(1, values[1]);
             assert!(sink.record(&cols, &r));
         }
-        let (stats, collected, _, _) = sink.finish();
+        let (stats, collected, _, _, _) = sink.finish();
         assert_eq!((stats.records, stats.invalid), (2, 0), "{:?}", stats.errors);
         let keys: Vec<u64> = collected.keys.iter().map(|k| k.hash).collect();
         let expect = |code: &str| {

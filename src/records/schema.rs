@@ -14,6 +14,8 @@
 //! | `x-reversa-date-order` | `[{before, after, when?}]` | `before` ≤ `after` |
 //! | `x-reversa-not-future` | `[field…]` | not after the run's date |
 //! | `x-reversa-min-age` | `{birth, years}` | of age at the list date |
+//! | `x-reversa-group-by` | `[field or year(field)…]` | default grouping of counts and fingerprints |
+//! | `x-reversa-period` | `field` | the date whose years give the period coverage |
 
 use super::formats;
 use serde::Deserialize;
@@ -142,6 +144,10 @@ pub struct Dataset {
     pub not_future: Vec<String>,
     /// Minimum age rule.
     pub min_age: Option<MinAge>,
+    /// Default grouping for counts and fingerprints (`field` or `year(field)`).
+    pub group_by: Vec<String>,
+    /// The date field whose years give the period coverage.
+    pub period: Option<String>,
     validator: jsonschema::Validator,
 }
 
@@ -231,6 +237,8 @@ impl Dataset {
             date_order: de(parse("x-reversa-date-order")?, "x-reversa-date-order", name)?.unwrap_or_default(),
             not_future: de(parse("x-reversa-not-future")?, "x-reversa-not-future", name)?.unwrap_or_default(),
             min_age: de(parse("x-reversa-min-age")?, "x-reversa-min-age", name)?,
+            group_by: de(parse("x-reversa-group-by")?, "x-reversa-group-by", name)?.unwrap_or_default(),
+            period: de(parse("x-reversa-period")?, "x-reversa-period", name)?,
             json,
             text: text.to_string(),
             validator,
@@ -259,6 +267,10 @@ impl Dataset {
         if let Some(m) = &self.min_age {
             named.push(&m.birth);
         }
+        let group_fields: Vec<String> =
+            self.group_by.iter().map(|g| super::aggregate::GroupKey::parse(g).field().to_string()).collect();
+        named.extend(group_fields.iter().map(String::as_str));
+        named.extend(self.period.iter().map(String::as_str));
         match named.into_iter().find(|f| self.field(f).is_none()) {
             Some(f) => Err(SchemaError {
                 dataset: self.name.clone(),

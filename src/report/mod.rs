@@ -44,6 +44,10 @@ pub struct Inputs<'a> {
     pub verdict: Verdict,
     /// The records stage's result.
     pub records: &'a crate::records::RecordsResult,
+    /// The completeness stage's result.
+    pub completeness: &'a crate::completeness::Completeness,
+    /// The counts file given.
+    pub counts: Option<&'a crate::completeness::CountsFile>,
 }
 
 /// Findings codes that belong to the manifest's own section.
@@ -153,6 +157,11 @@ pub fn build(i: Inputs<'_>) -> Report {
                 })
                 .collect(),
             schemas: i.records.datasets.iter().map(|d| (d.name.clone(), d.schema.clone())).collect(),
+            counts: i.counts.map(|c| CountsRef {
+                path: c.origin.clone(),
+                form: c.form,
+                sha256: c.sha256.clone(),
+            }),
         },
         archive: ArchiveInfo {
             path: i.plan.input.display().to_string(),
@@ -167,6 +176,7 @@ pub fn build(i: Inputs<'_>) -> Report {
         manifest,
         files,
         datasets: i.records.datasets.clone(),
+        completeness: i.completeness.entries.clone(),
         checks: i.checks.to_vec(),
         findings,
         summary,
@@ -187,6 +197,49 @@ pub fn timestamp() -> String {
 /// The report as pretty JSON.
 pub fn to_json(report: &Report) -> String {
     let mut s = serde_json::to_string_pretty(report).expect("the report model always serialises");
+    s.push('\n');
+    s
+}
+
+/// Version of the fingerprint file format.
+pub const FINGERPRINT_VERSION: &str = "1";
+
+/// The fingerprint file (`reversa fingerprint`): per dataset and group, counts and fingerprints
+/// (schema `schemas/fingerprint.schema.json`); `verify --counts` reads it back.
+pub fn fingerprint_json(report: &Report) -> String {
+    let datasets: Vec<serde_json::Value> = report
+        .datasets
+        .iter()
+        .filter(|d| d.status == "present")
+        .map(|d| {
+            serde_json::json!({
+                "name": d.name,
+                "count": d.records,
+                "fingerprint": d.fingerprint,
+                "groups": d.groups.iter().map(|g| serde_json::json!({
+                    "by": g.by,
+                    "group": g.group,
+                    "count": g.count,
+                    "fingerprint": g.fingerprint,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let v = serde_json::json!({
+        "reversa_fingerprint": FINGERPRINT_VERSION,
+        "canonicalisation": "1",
+        "tool": report.tool,
+        "generated_at": report.generated_at,
+        "archive": {
+            "path": report.archive.path,
+            "sha256": report.archive.sha256,
+            "digest_kind": report.archive.digest_kind,
+        },
+        "profiles": report.reproducibility.profiles,
+        "schemas": report.reproducibility.schemas,
+        "datasets": datasets,
+    });
+    let mut s = serde_json::to_string_pretty(&v).expect("the fingerprint always serialises");
     s.push('\n');
     s
 }

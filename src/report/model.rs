@@ -32,6 +32,8 @@ pub struct Report {
     pub files: Vec<FileEntry>,
     /// Per dataset: records read, valid, invalid, files, rules broken, cross-record checks.
     pub datasets: Vec<crate::records::DatasetReport>,
+    /// One entry per checked count, total, fingerprint or period: expected, found, status, source.
+    pub completeness: Vec<crate::completeness::Entry>,
     /// One result per check.
     pub checks: Vec<CheckResult>,
     /// Every finding, worst first.
@@ -62,6 +64,20 @@ pub struct Reproducibility {
     pub profiles: Vec<ProfileRef>,
     /// The dataset schemas used, by dataset.
     pub schemas: BTreeMap<String, crate::records::outcome::SchemaRef>,
+    /// The counts file given with `--counts`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counts: Option<CountsRef>,
+}
+
+/// The counts file used, as written in the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct CountsRef {
+    /// Its path, as given.
+    pub path: String,
+    /// `toml`, `csv` or `fingerprint`.
+    pub form: &'static str,
+    /// SHA-256 of its bytes.
+    pub sha256: String,
 }
 
 /// A profile used, as written in the report.

@@ -21,6 +21,9 @@ pub enum Command {
     Inventory(InventoryArgs),
     /// Write a sample commune export, then verify it.
     Demo(DemoArgs),
+    /// Count and fingerprint the records per dataset and group (a counts file for `verify --counts`
+    /// that proves the records identical without exchanging them).
+    Fingerprint(FingerprintArgs),
     /// The dataset schemas of reversa export format v1: list, show, export.
     #[command(subcommand)]
     Schemas(SchemasCommand),
@@ -136,6 +139,26 @@ pub struct VerifyArgs {
     /// e-listelec, insee-deces) or a TOML file. Default: detect, file by file.
     #[arg(long, value_name = "NAME|FILE")]
     pub profile: Option<String>,
+    /// The commune's counts: a counts file (TOML or CSV) or a fingerprint file made by
+    /// `reversa fingerprint` on the commune's own extraction.
+    #[arg(long, value_name = "FILE")]
+    pub counts: Option<PathBuf>,
+    /// Shared flags.
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+/// `reversa fingerprint`.
+#[derive(Args, Debug)]
+pub struct FingerprintArgs {
+    /// The export or extraction: a .zip, .tar, .tar.gz file or a folder.
+    pub path: PathBuf,
+    /// Profile mapping its files to datasets (default: detect).
+    #[arg(long, value_name = "NAME|FILE")]
+    pub profile: Option<String>,
+    /// Write the JSON to this file instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<PathBuf>,
     /// Shared flags.
     #[command(flatten)]
     pub read: ReadArgs,

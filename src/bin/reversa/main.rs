@@ -20,8 +20,12 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Verify(a) => profile_choice(a.profile.as_deref())
-            .and_then(|profile| verify(&a.path, &a.out, a.format, &a.read, profile)),
+        Command::Verify(a) => profile_choice(a.profile.as_deref()).and_then(|profile| {
+            let mut plan = plan(&a.path, &a.read, profile);
+            plan.counts = a.counts.clone();
+            verify(plan, &a.out, a.format, a.read.quiet)
+        }),
+        Command::Fingerprint(a) => fingerprint(&a),
         Command::Inventory(a) => inventory(&a),
         Command::Demo(a) => demo(&a),
         Command::Schemas(c) => schemas::run(&c),
@@ -68,6 +72,8 @@ fn plan(path: &Path, read: &ReadArgs, profile: ProfileChoice) -> Plan {
         lang: lang(read.lang),
         command: std::env::args().collect(),
         profile,
+        counts: None,
+        fingerprints: false,
     }
 }
 
@@ -121,17 +127,10 @@ pub(crate) fn print(text: &str) {
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
-fn verify(
-    path: &Path,
-    out: &Path,
-    format: FormatArg,
-    read: &ReadArgs,
-    profile: ProfileChoice,
-) -> anyhow::Result<u8> {
-    check_out_dir(path, out)?;
+fn verify(plan: Plan, out: &Path, format: FormatArg, quiet: bool) -> anyhow::Result<u8> {
+    check_out_dir(&plan.input, out)?;
     std::fs::create_dir_all(out).map_err(|e| anyhow::anyhow!("cannot create {}: {e}", out.display()))?;
-    let plan = plan(path, read, profile);
-    let report = run(&plan, read.quiet)?;
+    let report = run(&plan, quiet)?;
     let written = report::write_json(out, &report)
         .map_err(|e| anyhow::anyhow!("cannot write the report in {}: {e}", out.display()))?;
     match format {
@@ -139,6 +138,28 @@ fn verify(
         FormatArg::Text => print(&report::text::render(&report, Some(&written.display().to_string()))),
     }
     Ok(report.verdict.exit_code() as u8)
+}
+
+fn fingerprint(a: &args::FingerprintArgs) -> anyhow::Result<u8> {
+    let mut plan = plan(&a.path, &a.read, profile_choice(a.profile.as_deref())?);
+    plan.fingerprints = true;
+    let report = run(&plan, a.read.quiet)?;
+    let json = report::fingerprint_json(&report);
+    match &a.out {
+        Some(file) => {
+            report::write_atomic(
+                file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")),
+                &file
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "fingerprint.json".into()),
+                json.as_bytes(),
+            )
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", file.display()))?;
+        }
+        None => print(&json),
+    }
+    Ok(0)
 }
 
 fn inventory(a: &args::InventoryArgs) -> anyhow::Result<u8> {
@@ -190,7 +211,12 @@ fn demo(a: &args::DemoArgs) -> anyhow::Result<u8> {
         max_total_size: reversa::archive::Limits::default().max_total_size,
         max_ratio: reversa::archive::Limits::default().max_ratio,
     };
-    verify(&export.path, &a.out.join("report"), FormatArg::Text, &read, ProfileChoice::Detect)
+    verify(
+        plan(&export.path, &read, ProfileChoice::Detect),
+        &a.out.join("report"),
+        FormatArg::Text,
+        read.quiet,
+    )
 }
 
 /// A thread-caching allocator: records are mapped and validated with many small allocations

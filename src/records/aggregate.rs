@@ -1,0 +1,333 @@
+//! Aggregates computed while records flow, for completeness and fingerprints: per dataset and
+//! per group, the record count, control totals (sums of an amount field) and an
+//! order-independent fingerprint of the canonicalised records; per dated dataset, the records
+//! per year.
+//!
+//! ## Canonical form of a record (fingerprints, version 1)
+//!
+//! Another implementation can reproduce a fingerprint from these rules alone:
+//!
+//! 1. The record is first mapped to its dataset's fields (profile transforms applied: trimmed
+//!    values, ISO 8601 dates, codes mapped). A field with an empty value is **absent**; absent
+//!    fields are left out (empty and absent are the same).
+//! 2. The present fields are taken **in ascending byte order of their names**.
+//! 3. Each value is written as text: strings in Unicode **NFC**; integers in decimal without
+//!    sign for positive values or leading zeros; other numbers as the shortest decimal that reads
+//!    back as the same IEEE-754 double (`1151.00` → `1151`, `12.50` → `12.5`); a value of a
+//!    numeric field that is not a number keeps its text.
+//! 4. The canonical bytes are, for each field, `name` `0x1F` `value` `0x1E` (UTF-8).
+//! 5. The record's digest is SHA-256 of those bytes.
+//! 6. A set of records' fingerprint is the lane-wise sum, modulo 2⁶⁴, of the records' digests
+//!    read as four little-endian unsigned 64-bit integers (bytes 0–7, 8–15, 16–23, 24–31),
+//!    written as 64 hex digits: the four sums, each as 16 hex digits of its big-endian bytes.
+//!    The empty set's fingerprint is 64 zeros. Order and file layout do not change it;
+//!    a duplicated record does.
+//!
+//! The sum detects accidental and ordinary changes (a record missing, added or altered); it is
+//! not a proof against records crafted to collide: compare records with `reversa diff` for that.
+
+use serde_json::{Map, Value};
+use sha2::Digest;
+use std::collections::BTreeMap;
+use unicode_normalization::UnicodeNormalization;
+
+/// A group key: a field, or the year of a date field (`year(date_paiement)`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum GroupKey {
+    /// The field's value.
+    Field(String),
+    /// The first four characters of a (partial) ISO date.
+    Year(String),
+}
+
+impl GroupKey {
+    /// Parses `field` or `year(field)`.
+    pub fn parse(s: &str) -> GroupKey {
+        let t = s.trim();
+        match t.strip_prefix("year(").and_then(|r| r.strip_suffix(')')) {
+            Some(f) => GroupKey::Year(f.trim().to_string()),
+            None => GroupKey::Field(t.to_string()),
+        }
+    }
+
+    /// As written: `field` or `year(field)`.
+    pub fn as_string(&self) -> String {
+        match self {
+            GroupKey::Field(f) => f.clone(),
+            GroupKey::Year(f) => format!("year({f})"),
+        }
+    }
+
+    /// The field it reads.
+    pub fn field(&self) -> &str {
+        match self {
+            GroupKey::Field(f) | GroupKey::Year(f) => f,
+        }
+    }
+
+    /// The record's value for this key (`None` when the field is absent).
+    pub fn value(&self, m: &Map<String, Value>) -> Option<String> {
+        let v = m.get(self.field())?;
+        let text = match v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        match self {
+            GroupKey::Field(_) => Some(text),
+            GroupKey::Year(_) => {
+                text.get(..4).filter(|y| y.bytes().all(|b| b.is_ascii_digit())).map(str::to_string)
+            }
+        }
+    }
+}
+
+/// A grouping: the keys whose values make a group, e.g. `annee` and `type_acte`.
+pub type Grouping = Vec<GroupKey>;
+
+/// What to aggregate for one dataset.
+#[derive(Debug, Clone, Default)]
+pub struct DatasetAgg {
+    /// Groupings to count (and fingerprint).
+    pub groupings: Vec<Grouping>,
+    /// Amount fields to total, per group of each grouping.
+    pub sums: Vec<String>,
+    /// The date field whose years give the period coverage.
+    pub period: Option<String>,
+    /// Compute record digests and fingerprints.
+    pub fingerprints: bool,
+}
+
+/// A fingerprint accumulator: four lanes of wrapping sums.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Lanes(pub [u64; 4]);
+
+impl Lanes {
+    /// Adds one record digest.
+    pub fn add_digest(&mut self, d: &[u8; 32]) {
+        for (i, lane) in self.0.iter_mut().enumerate() {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(&d[i * 8..i * 8 + 8]);
+            *lane = lane.wrapping_add(u64::from_le_bytes(b));
+        }
+    }
+
+    /// Adds another accumulator.
+    pub fn add(&mut self, o: &Lanes) {
+        for (a, b) in self.0.iter_mut().zip(o.0) {
+            *a = a.wrapping_add(b);
+        }
+    }
+
+    /// 64 hex digits.
+    pub fn hex(&self) -> String {
+        self.0.iter().map(|l| format!("{l:016x}")).collect()
+    }
+}
+
+/// Figures of one group (or of a whole dataset).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GroupAgg {
+    /// Records.
+    pub count: u64,
+    /// Fingerprint lanes.
+    pub lanes: Lanes,
+    /// Totals per sum field, in ten-thousandths.
+    pub sums: Vec<i128>,
+}
+
+impl GroupAgg {
+    /// Adds another's figures.
+    pub fn merge(&mut self, o: &GroupAgg) {
+        self.count += o.count;
+        self.lanes.add(&o.lanes);
+        if self.sums.len() < o.sums.len() {
+            self.sums.resize(o.sums.len(), 0);
+        }
+        for (a, b) in self.sums.iter_mut().zip(&o.sums) {
+            *a += b;
+        }
+    }
+}
+
+/// One file's aggregates.
+#[derive(Debug, Clone, Default)]
+pub struct FileAgg {
+    /// The whole file.
+    pub total: GroupAgg,
+    /// Per (grouping index, group label).
+    pub groups: BTreeMap<(usize, String), GroupAgg>,
+    /// Records per year of the period field.
+    pub years: BTreeMap<u16, u64>,
+}
+
+/// What one record contributes (computed in parallel, merged in order).
+#[derive(Debug, Clone, Default)]
+pub struct RecordAgg {
+    digest: Option<[u8; 32]>,
+    labels: Vec<Option<String>>,
+    sums: Vec<i128>,
+    year: Option<u16>,
+}
+
+/// A group label: the values of its keys joined with ` / `.
+pub fn label(grouping: &Grouping, m: &Map<String, Value>) -> Option<String> {
+    let mut parts = Vec::with_capacity(grouping.len());
+    for k in grouping {
+        parts.push(k.value(m).unwrap_or_default());
+    }
+    Some(parts.join(" / "))
+}
+
+/// Computes a record's contribution.
+pub fn record(agg: &DatasetAgg, value: &Value) -> RecordAgg {
+    let Value::Object(m) = value else { return RecordAgg::default() };
+    RecordAgg {
+        digest: agg.fingerprints.then(|| digest(m)),
+        labels: agg.groupings.iter().map(|g| label(g, m)).collect(),
+        sums: agg.sums.iter().map(|f| m.get(f).and_then(amount).unwrap_or(0)).collect(),
+        year: agg
+            .period
+            .as_ref()
+            .and_then(|f| m.get(f))
+            .and_then(Value::as_str)
+            .and_then(|s| s.get(..4))
+            .and_then(|y| y.parse().ok()),
+    }
+}
+
+impl FileAgg {
+    /// Adds one record's contribution.
+    pub fn add(&mut self, r: RecordAgg) {
+        let mut one = GroupAgg { count: 1, lanes: Lanes::default(), sums: r.sums };
+        if let Some(d) = &r.digest {
+            one.lanes.add_digest(d);
+        }
+        self.total.merge(&one);
+        for (g, l) in r.labels.into_iter().enumerate() {
+            if let Some(l) = l {
+                self.groups.entry((g, l)).or_default().merge(&one);
+            }
+        }
+        if let Some(y) = r.year {
+            *self.years.entry(y).or_insert(0) += 1;
+        }
+    }
+
+    /// Adds another file's aggregates.
+    pub fn merge(&mut self, o: &FileAgg) {
+        self.total.merge(&o.total);
+        for (k, v) in &o.groups {
+            self.groups.entry(k.clone()).or_default().merge(v);
+        }
+        for (y, n) in &o.years {
+            *self.years.entry(*y).or_insert(0) += n;
+        }
+    }
+}
+
+/// An amount in ten-thousandths (numbers and numeric text; `None` otherwise).
+pub fn amount(v: &Value) -> Option<i128> {
+    let f = match v {
+        Value::Number(n) => n.as_f64()?,
+        Value::String(s) => s.trim().parse::<f64>().ok()?,
+        _ => return None,
+    };
+    f.is_finite().then(|| (f * 10_000.0).round() as i128)
+}
+
+/// Formats ten-thousandths as a decimal with at least two decimals (`123456` → `12.3456`,
+/// `120000` → `12.00`).
+pub fn format_amount(v: i128) -> String {
+    let neg = v < 0;
+    let a = v.unsigned_abs();
+    let (int, frac) = (a / 10_000, a % 10_000);
+    let mut f = format!("{frac:04}");
+    while f.len() > 2 && f.ends_with('0') {
+        f.pop();
+    }
+    format!("{}{int}.{f}", if neg { "-" } else { "" })
+}
+
+/// The canonical bytes of a record (see the module documentation).
+pub fn canonical(m: &Map<String, Value>) -> Vec<u8> {
+    let mut names: Vec<&String> = m.keys().collect();
+    names.sort_unstable();
+    let mut out = Vec::with_capacity(256);
+    for name in names {
+        let text = match &m[name] {
+            Value::String(s) => s.nfc().collect::<String>(),
+            Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+                (Some(i), _, _) => i.to_string(),
+                (_, Some(u), _) => u.to_string(),
+                (_, _, Some(f)) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f as i64),
+                (_, _, Some(f)) => format!("{f}"),
+                _ => n.to_string(),
+            },
+            Value::Null => continue,
+            other => other.to_string(),
+        };
+        if text.is_empty() {
+            continue;
+        }
+        out.extend_from_slice(name.as_bytes());
+        out.push(0x1F);
+        out.extend_from_slice(text.as_bytes());
+        out.push(0x1E);
+    }
+    out
+}
+
+/// SHA-256 of a record's canonical bytes.
+pub fn digest(m: &Map<String, Value>) -> [u8; 32] {
+    sha2::Sha256::digest(canonical(m)).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn obj(v: Value) -> Map<String, Value> {
+        v.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn canonical_form_ignores_order_and_normalises() {
+        let a = obj(json!({"nom": "He\u{301}le\u{300}ne", "montant": 1151.0, "n": 3}));
+        let b = obj(json!({"n": 3, "montant": 1151, "nom": "Hélène"}));
+        assert_eq!(canonical(&a), canonical(&b));
+        assert_eq!(canonical(&b), "montant\x1f1151\x1en\x1f3\x1enom\x1fHélène\x1e".as_bytes());
+        let c = obj(json!({"n": 3, "montant": 1151, "nom": "Helene"}));
+        assert_ne!(digest(&b), digest(&c));
+        assert_eq!(canonical(&obj(json!({"a": 12.5}))), b"a\x1f12.5\x1e");
+    }
+
+    #[test]
+    fn fingerprints_are_order_independent_sums() {
+        let recs: Vec<[u8; 32]> = (0..5).map(|i| digest(&obj(json!({"id": format!("X-{i}")})))).collect();
+        let mut a = Lanes::default();
+        recs.iter().for_each(|d| a.add_digest(d));
+        let mut b = Lanes::default();
+        recs.iter().rev().for_each(|d| b.add_digest(d));
+        assert_eq!(a, b);
+        let mut c = Lanes::default();
+        recs[..4].iter().for_each(|d| c.add_digest(d));
+        assert_ne!(a, c);
+        assert_eq!(Lanes::default().hex(), "0".repeat(64));
+    }
+
+    #[test]
+    fn group_keys_and_amounts() {
+        let m = obj(json!({"date_paiement": "2024-03-01", "type": "x", "montant": "12.5"}));
+        assert_eq!(GroupKey::parse("year(date_paiement)").value(&m).as_deref(), Some("2024"));
+        assert_eq!(GroupKey::parse("type").value(&m).as_deref(), Some("x"));
+        assert_eq!(
+            label(&vec![GroupKey::parse("year(date_paiement)"), GroupKey::parse("type")], &m).as_deref(),
+            Some("2024 / x")
+        );
+        assert_eq!(amount(&json!(383.66)), Some(3_836_600));
+        assert_eq!(format_amount(3_836_600), "383.66");
+        assert_eq!(format_amount(120_000), "12.00");
+        assert_eq!(format_amount(-5), "-0.0005");
+    }
+}
