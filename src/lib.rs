@@ -16,6 +16,7 @@ pub mod archive;
 pub mod checks;
 pub mod completeness;
 pub mod demo;
+pub mod diff;
 pub mod finding;
 pub mod inventory;
 pub mod manifest;

@@ -34,8 +34,10 @@ pub struct Plan {
     pub profile: ProfileChoice,
     /// The commune's counts file (TOML, CSV or a fingerprint file), when given.
     pub counts: Option<PathBuf>,
-    /// Compute record fingerprints (`reversa fingerprint`, `reversa diff`).
+    /// Compute record fingerprints (`reversa fingerprint`).
     pub fingerprints: bool,
+    /// Keep per-record keys and digests (`reversa diff`).
+    pub diff: bool,
 }
 
 /// Why a run could not start or read its input.
@@ -116,9 +118,42 @@ fn is_data_format(family: &str) -> bool {
 
 /// Runs the plan and returns the report model.
 pub fn run(plan: &Plan, progress: &dyn Progress) -> Result<Report, RunError> {
+    run_full(plan, progress).map(|(report, _)| report)
+}
+
+/// Compares two exports record by record (`reversa diff`).
+pub fn diff(old: &Plan, new: &Plan, progress: &dyn Progress) -> Result<crate::diff::DiffReport, RunError> {
+    let side = |plan: &Plan| -> Result<(crate::diff::Side, Vec<records::outcome::DiffMaterial>), RunError> {
+        let plan = Plan { diff: true, ..plan.clone() };
+        let (report, material) = run_full(&plan, progress)?;
+        let side = crate::diff::Side {
+            path: report.archive.path.clone(),
+            sha256: report.archive.sha256.clone(),
+            profiles: report.reproducibility.profiles.iter().map(|p| p.name.clone()).collect(),
+        };
+        Ok((side, material))
+    };
+    // One side at a time: its rows are kept, the rest of its run is dropped.
+    let (old_side, old_rows) = side(old)?;
+    let (new_side, new_rows) = side(new)?;
+    Ok(crate::diff::DiffReport {
+        diff_version: crate::diff::DIFF_VERSION,
+        tool: report::Tool { name: "reversa", version: crate::VERSION },
+        old: old_side,
+        new: new_side,
+        datasets: crate::diff::compare(old_rows, new_rows),
+    })
+}
+
+/// Runs the plan: the report, and the rows kept for a diff when the plan asks for them.
+fn run_full(
+    plan: &Plan,
+    progress: &dyn Progress,
+) -> Result<(Report, Vec<records::outcome::DiffMaterial>), RunError> {
     let counts = plan.counts.as_deref().map(crate::completeness::CountsFile::load).transpose()?;
     let mut needs = crate::completeness::needs(counts.as_ref());
     needs.fingerprints |= plan.fingerprints;
+    needs.diff = plan.diff;
     let records_plan = RecordsPlan::new(&plan.profile, &run_date(), &needs)?;
     let archive = Archive::open(&plan.input)?;
     let scanned = match archive.listing() {
@@ -128,7 +163,8 @@ pub fn run(plan: &Plan, progress: &dyn Progress) -> Result<Report, RunError> {
     let Scanned { mut files, manifest, mut extra, container, archive_sha256, passes, bytes_read, records } =
         scanned;
     files.retain(|f| f.meta.kind != crate::archive::EntryKind::Dir);
-    let records = finish_records(&records_plan, records, &files, manifest.as_ref());
+    let mut records = finish_records(&records_plan, records, &files, manifest.as_ref());
+    let diff_rows = std::mem::take(&mut records.diff);
     let (payload_files, present_declared) = package_counts(&files, manifest.as_ref());
     let completeness = crate::completeness::check(
         counts.as_ref(),
@@ -154,7 +190,7 @@ pub fn run(plan: &Plan, progress: &dyn Progress) -> Result<Report, RunError> {
         Some(d) => (hex::encode(d), "file"),
         None => (tree_digest(&files), "tree"),
     };
-    Ok(report::build(report::Inputs {
+    let report = report::build(report::Inputs {
         plan,
         container: archive.container(),
         archive_size: std::fs::metadata(&plan.input).map(|m| m.len()).unwrap_or(0),
@@ -170,7 +206,8 @@ pub fn run(plan: &Plan, progress: &dyn Progress) -> Result<Report, RunError> {
         records: &records,
         completeness: &completeness,
         counts: counts.as_ref(),
-    }))
+    });
+    Ok((report, diff_rows))
 }
 
 /// Files under a BagIt bag's payload folder, and files a manifest declares that are present.

@@ -95,6 +95,53 @@ pub struct DatasetAgg {
     pub period: Option<String>,
     /// Compute record digests and fingerprints.
     pub fingerprints: bool,
+    /// Keep, per record, its key and digests for `reversa diff`: the key fields, then every
+    /// field in schema order (empty when not diffing).
+    pub diff: Option<DiffSpec>,
+}
+
+/// What `reversa diff` keeps per record.
+#[derive(Debug, Clone, Default)]
+pub struct DiffSpec {
+    /// The key fields (the dataset's `x-reversa-key`; empty: the record's digest is its key).
+    pub key: Vec<String>,
+    /// Every field, in schema order.
+    pub fields: Vec<String>,
+}
+
+/// One record as `reversa diff` keeps it: 24 bytes plus 2 per field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DiffRow {
+    /// Hash of the key's values (or the record's digest when the dataset has no key).
+    pub key: u64,
+    /// The record's digest (first 8 bytes of its SHA-256, little-endian).
+    pub digest: u64,
+    /// Index of its field digests (`index × fields` in [`DiffRows::fields`]).
+    pub index: u32,
+    /// Its row in its file (saturated at 2³²−1).
+    pub row: u32,
+}
+
+/// The records of one dataset as `reversa diff` keeps them.
+#[derive(Debug, Clone, Default)]
+pub struct DiffRows {
+    /// One per record.
+    pub rows: Vec<DiffRow>,
+    /// 16-bit digests of each record's fields, `fields` per record, in schema order (0: absent).
+    pub fields: Vec<u16>,
+}
+
+impl DiffRows {
+    /// Appends another file's rows.
+    pub fn append(&mut self, mut o: DiffRows, stride: usize) {
+        let base = self.rows.len() as u32;
+        for r in &mut o.rows {
+            r.index += base;
+        }
+        debug_assert_eq!(o.fields.len(), o.rows.len() * stride);
+        self.rows.append(&mut o.rows);
+        self.fields.append(&mut o.fields);
+    }
 }
 
 /// A fingerprint accumulator: four lanes of wrapping sums.
@@ -152,6 +199,8 @@ impl GroupAgg {
 /// One file's aggregates.
 #[derive(Debug, Clone, Default)]
 pub struct FileAgg {
+    /// Rows kept for `reversa diff`.
+    pub diff: DiffRows,
     /// The whole file.
     pub total: GroupAgg,
     /// Per (grouping index, group label).
@@ -163,6 +212,7 @@ pub struct FileAgg {
 /// What one record contributes (computed in parallel, merged in order).
 #[derive(Debug, Clone, Default)]
 pub struct RecordAgg {
+    diff: Option<(u64, u64, Vec<u16>)>,
     digest: Option<[u8; 32]>,
     labels: Vec<Option<String>>,
     sums: Vec<i128>,
@@ -181,8 +231,20 @@ pub fn label(grouping: &Grouping, m: &Map<String, Value>) -> Option<String> {
 /// Computes a record's contribution.
 pub fn record(agg: &DatasetAgg, value: &Value) -> RecordAgg {
     let Value::Object(m) = value else { return RecordAgg::default() };
+    let digest_full = (agg.fingerprints || agg.diff.is_some()).then(|| digest(m));
+    let diff = agg.diff.as_ref().zip(digest_full.as_ref()).map(|(spec, d)| {
+        let lo = u64::from_le_bytes(d[..8].try_into().unwrap_or_default());
+        let key = if spec.key.is_empty() {
+            lo
+        } else {
+            crate::records::process::key_hash(m, &spec.key).unwrap_or(lo)
+        };
+        let fields = spec.fields.iter().map(|f| field_digest(m.get(f))).collect();
+        (key, lo, fields)
+    });
     RecordAgg {
-        digest: agg.fingerprints.then(|| digest(m)),
+        diff,
+        digest: digest_full.filter(|_| agg.fingerprints),
         labels: agg.groupings.iter().map(|g| label(g, m)).collect(),
         sums: agg.sums.iter().map(|f| m.get(f).and_then(amount).unwrap_or(0)).collect(),
         year: agg
@@ -197,7 +259,12 @@ pub fn record(agg: &DatasetAgg, value: &Value) -> RecordAgg {
 
 impl FileAgg {
     /// Adds one record's contribution.
-    pub fn add(&mut self, r: RecordAgg) {
+    pub fn add(&mut self, r: RecordAgg, row: u64) {
+        if let Some((key, digest, fields)) = r.diff {
+            let index = self.diff.rows.len() as u32;
+            self.diff.rows.push(DiffRow { key, digest, index, row: row.min(u32::MAX as u64) as u32 });
+            self.diff.fields.extend(fields);
+        }
         let mut one = GroupAgg { count: 1, lanes: Lanes::default(), sums: r.sums };
         if let Some(d) = &r.digest {
             one.lanes.add_digest(d);
@@ -275,6 +342,21 @@ pub fn canonical(m: &Map<String, Value>) -> Vec<u8> {
         out.push(0x1E);
     }
     out
+}
+
+/// A 16-bit digest of one field's canonical value (0 when absent; never 0 when present).
+fn field_digest(v: Option<&Value>) -> u16 {
+    use std::hash::{Hash, Hasher};
+    let Some(v) = v else { return 0 };
+    let mut one = Map::new();
+    one.insert(String::new(), v.clone());
+    let bytes = canonical(&one);
+    if bytes.is_empty() {
+        return 0;
+    }
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    (h.finish() as u16).max(1)
 }
 
 /// SHA-256 of a record's canonical bytes.

@@ -72,6 +72,7 @@ pub fn finish(plan: &RecordsPlan, files: Vec<FileOutcome>, inv: &Inventory<'_>) 
     let mut findings = Vec::new();
     let mut used_profiles = std::collections::BTreeSet::new();
     let mut expected = std::collections::BTreeSet::new();
+    let mut diff = Vec::new();
     let mut by_dataset: Vec<Vec<FileOutcome>> = (0..reg.datasets.len()).map(|_| Vec::new()).collect();
     for f in files {
         match f.matched {
@@ -116,6 +117,15 @@ pub fn finish(plan: &RecordsPlan, files: Vec<FileOutcome>, inv: &Inventory<'_>) 
 
     let mut reports = Vec::new();
     for (di, dataset) in reg.datasets.iter().enumerate() {
+        if let Some(spec) = &plan.aggregates[di].diff
+            && !by_dataset[di].is_empty()
+        {
+            let mut rows = super::aggregate::DiffRows::default();
+            for f in &mut by_dataset[di] {
+                rows.append(std::mem::take(&mut f.aggregates.diff), spec.fields.len());
+            }
+            diff.push(DiffMaterial { dataset: dataset.name.clone(), spec: spec.clone(), rows });
+        }
         let fs = &by_dataset[di];
         if fs.is_empty() && !expected.contains(&di) {
             continue;
@@ -437,7 +447,7 @@ pub fn finish(plan: &RecordsPlan, files: Vec<FileOutcome>, inv: &Inventory<'_>) 
     if !any_records {
         findings.push(Finding::new(Code::RecordsNone, Location::default()));
     }
-    RecordsResult { datasets: reports, profiles, findings, any_records }
+    RecordsResult { datasets: reports, profiles, findings, any_records, diff }
 }
 
 /// Merges the files' aggregates into the dataset's report: fingerprint, groups, period.

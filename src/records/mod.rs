@@ -109,6 +109,8 @@ pub struct Needs {
     pub sums: Vec<(String, String)>,
     /// Compute fingerprints.
     pub fingerprints: bool,
+    /// Keep per-record keys and digests for `reversa diff`.
+    pub diff: bool,
 }
 
 impl RecordsPlan {
@@ -132,11 +134,16 @@ impl RecordsPlan {
                     needs.sums.iter().filter(|(ds, _)| *ds == d.name).map(|(_, f)| f.clone()).collect();
                 sums.sort();
                 sums.dedup();
+                let diff = needs.diff.then(|| aggregate::DiffSpec {
+                    key: d.key.clone(),
+                    fields: d.fields.iter().map(|f| f.name.clone()).collect(),
+                });
                 aggregate::DatasetAgg {
                     groupings,
                     sums,
                     period: d.period.clone(),
                     fingerprints: needs.fingerprints,
+                    diff,
                 }
             })
             .collect();

@@ -271,4 +271,17 @@ pub struct RecordsResult {
     pub findings: Vec<Finding>,
     /// Whether any file was read for records.
     pub any_records: bool,
+    /// Per dataset, the rows kept for `reversa diff` (empty unless asked for).
+    pub diff: Vec<DiffMaterial>,
+}
+
+/// One dataset's records as `reversa diff` compares them.
+#[derive(Debug, Clone, Default)]
+pub struct DiffMaterial {
+    /// The dataset.
+    pub dataset: String,
+    /// Its key and fields.
+    pub spec: super::aggregate::DiffSpec,
+    /// Its rows.
+    pub rows: super::aggregate::DiffRows,
 }

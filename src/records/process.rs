@@ -214,7 +214,7 @@ impl<'a> FileSink<'a> {
                 e.add(&raw.position);
             }
             merge(c.keys, raw.position.row, &mut self.collected);
-            self.aggregates.add(c.agg);
+            self.aggregates.add(c.agg, raw.position.row);
         }
         self.batch = batch;
         self.batch.clear();

@@ -24,6 +24,8 @@ pub enum Command {
     /// Count and fingerprint the records per dataset and group (a counts file for `verify --counts`
     /// that proves the records identical without exchanging them).
     Fingerprint(FingerprintArgs),
+    /// Compare two exports record by record: matched, missing, added, changed (per field).
+    Diff(DiffArgs),
     /// The dataset schemas of reversa export format v1: list, show, export.
     #[command(subcommand)]
     Schemas(SchemasCommand),
@@ -159,6 +161,27 @@ pub struct FingerprintArgs {
     /// Write the JSON to this file instead of stdout.
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Shared flags.
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+/// `reversa diff`.
+#[derive(Args, Debug)]
+pub struct DiffArgs {
+    /// The older export (a .zip, .tar, .tar.gz file or a folder).
+    pub old: PathBuf,
+    /// The newer export.
+    pub new: PathBuf,
+    /// Profile for OLD (default: detect).
+    #[arg(long, value_name = "NAME|FILE")]
+    pub profile_old: Option<String>,
+    /// Profile for NEW (default: detect).
+    #[arg(long, value_name = "NAME|FILE")]
+    pub profile_new: Option<String>,
+    /// Output on stdout: a table, or JSON.
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
     /// Shared flags.
     #[command(flatten)]
     pub read: ReadArgs,

@@ -26,6 +26,7 @@ fn main() -> ExitCode {
             verify(plan, &a.out, a.format, a.read.quiet)
         }),
         Command::Fingerprint(a) => fingerprint(&a),
+        Command::Diff(a) => diff(&a),
         Command::Inventory(a) => inventory(&a),
         Command::Demo(a) => demo(&a),
         Command::Schemas(c) => schemas::run(&c),
@@ -74,6 +75,7 @@ fn plan(path: &Path, read: &ReadArgs, profile: ProfileChoice) -> Plan {
         profile,
         counts: None,
         fingerprints: false,
+        diff: false,
     }
 }
 
@@ -160,6 +162,21 @@ fn fingerprint(a: &args::FingerprintArgs) -> anyhow::Result<u8> {
         None => print(&json),
     }
     Ok(0)
+}
+
+/// Exit codes: 0 same records, 1 they differ, 2 error.
+fn diff(a: &args::DiffArgs) -> anyhow::Result<u8> {
+    let old = plan(&a.old, &a.read, profile_choice(a.profile_old.as_deref())?);
+    let new = plan(&a.new, &a.read, profile_choice(a.profile_new.as_deref())?);
+    let bar = progress::Bar::new(a.read.quiet);
+    let result = reversa::pipeline::diff(&old, &new, &bar);
+    bar.finish();
+    let d = result?;
+    match a.format {
+        FormatArg::Json => print(&reversa::diff::to_json(&d)),
+        FormatArg::Text => print(&reversa::diff::to_text(&d, lang(a.read.lang))),
+    }
+    Ok(if d.identical() { 0 } else { 1 })
 }
 
 fn inventory(a: &args::InventoryArgs) -> anyhow::Result<u8> {
