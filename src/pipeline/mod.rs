@@ -561,6 +561,7 @@ mod tests {
             profile: ProfileChoice::Detect,
             counts: None,
             fingerprints: false,
+            diff: false,
         };
         let report = run(&plan, &crate::archive::NoProgress).unwrap();
         let not_kept = report
