@@ -3,6 +3,7 @@
 mod workdir;
 
 mod archive;
+mod completeness;
 mod demo;
 mod fixity;
 mod records;

@@ -328,7 +328,7 @@ fn a_suggested_profile_reads_the_export_it_was_made_from() {
 }
 
 /// A minimal XLSX workbook with one sheet of inline strings (rows of cells, first row header).
-fn xlsx(sheet: &str, rows: &[&[&str]]) -> Vec<u8> {
+pub fn xlsx(sheet: &str, rows: &[&[&str]]) -> Vec<u8> {
     use std::io::Write;
     const MAIN: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
     const REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
