@@ -3,10 +3,14 @@
 //! The library is laid out as the pipeline it runs, data flowing one way:
 //!
 //! ```text
-//! archive ─▶ inventory ─▶ manifest ─▶ checks ─▶ verdict ─▶ report
-//! (entries)  (digests,     (declared   (findings) (answer)   (JSON, terminal)
-//!             formats)      files)
+//! archive ─▶ inventory ─▶ manifest ─▶ records ─▶ completeness ─▶ checks ─▶ verdict ─▶ report
+//! (entries)  (digests,     (declared   (read,      (counts,        (findings) (answer)  (JSON,
+//!             formats)      files)      validated,  fingerprints)                        terminal)
+//!                                       keys)
 //! ```
+//!
+//! The records stage reads each record file in the same pass as the inventory (a tee on the
+//! entry's bytes). [`diff`] compares the records of two runs.
 //!
 //! [`pipeline`] wires the stages together; [`finding`] is the vocabulary every stage speaks;
 //! [`demo`] writes sample exports for the demo, the tests and the benchmarks.

@@ -3,7 +3,7 @@
 //! A [`Finding`] names its check ([`Code`]), its [`Severity`], where it is ([`Location`]) and the
 //! parameters its message needs. Parameters never hold values read from the export's records:
 //! only counts, positions, paths, algorithm names and digests. Messages are rendered in French or
-//! English from the catalogue in [`codes`], so the JSON report and the terminal say the same thing.
+//! English from the catalogue in `codes.rs`, so the JSON report and the terminal say the same thing.
 
 mod codes;
 

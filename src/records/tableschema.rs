@@ -87,12 +87,8 @@ pub fn to_table_schema(dataset: &Dataset) -> Value {
     Value::Object(out)
 }
 
-/// The dataset's fields in the order of the schema's `properties` as written.
-///
-/// [`Dataset::fields`] follows `serde_json`'s map order, which is alphabetical unless the
-/// crate's `preserve_order` feature is on; the written order is read again from the shipped
-/// schema text ([`schema::BUILT_IN`], same name and SHA-256). A dataset not shipped keeps the
-/// order of [`Dataset::fields`].
+/// The dataset's fields in the order of the schema's `properties` as written
+/// ([`Dataset::fields`] already follows it: [`Dataset::compile`] reads it from the text).
 pub fn fields_in_schema_order(dataset: &Dataset) -> Vec<&Field> {
     dataset.fields.iter().collect()
 }

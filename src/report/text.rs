@@ -72,6 +72,7 @@ pub fn render(r: &Report, report_path: Option<&str>) -> String {
             ("records", Lang::En) => "records",
             ("cross-records", Lang::Fr) => "cohérence",
             ("cross-records", Lang::En) => "consistency",
+            ("completeness", Lang::Fr) => "complétude",
             (id, _) => id,
         };
         let status = match (c.status, l) {
@@ -105,6 +106,27 @@ pub fn render(r: &Report, report_path: Option<&str>) -> String {
             }
             let _ = writeln!(s, "{line}");
         }
+    }
+    if !r.completeness.is_empty() {
+        let failed = r.completeness.iter().filter(|e| e.status == "fail").count();
+        let commune = r
+            .completeness
+            .iter()
+            .filter(|e| e.declared_by == crate::completeness::DeclaredBy::Commune)
+            .count();
+        let _ = writeln!(
+            s,
+            "{} {} {} ({} {}, {} {}), {} {}",
+            t("Complétude:", "Complete :"),
+            r.completeness.len(),
+            t("chiffre(s) contrôlé(s)", "figure(s) checked"),
+            commune,
+            t("de la commune", "from the commune"),
+            r.completeness.len() - commune,
+            t("de l'éditeur", "from the vendor"),
+            failed,
+            t("en écart", "off"),
+        );
     }
     if !r.findings.is_empty() {
         let _ = writeln!(
