@@ -218,6 +218,16 @@ impl CountsFile {
             Self::from_csv(text, origin)?
         };
         file.origin = origin.to_string();
+        let sources = file
+            .lines
+            .iter()
+            .map(|l| (&l.dataset, &l.source))
+            .chain(file.periods.iter().map(|p| (&p.dataset, &p.source)));
+        for (dataset, source) in sources {
+            if source.trim().is_empty() {
+                return Err(err(format!("{dataset}: every line names its source (`source`)")));
+            }
+        }
         for l in &file.lines {
             if l.by.len() != l.group.len() {
                 return Err(err(format!("{}: `by` and `group` must have as many parts", l.dataset)));
@@ -439,5 +449,8 @@ source = "registres"
         assert!(CountsFile::parse(b"kind;dataset;expected;source\ncount;actes;douze;x\n", "x").is_err());
         let bad = "reversa_counts = \"1\"\n[[count]]\ndataset = \"actes\"\nby = [\"annee\"]\ngroup = []\nexpected = 1\nsource = \"x\"\n";
         assert!(CountsFile::parse(bad.as_bytes(), "x").is_err(), "by and group differ in length");
+        let no_source =
+            "reversa_counts = \"1\"\n[[count]]\ndataset = \"actes\"\nexpected = 1\nsource = \" \"\n";
+        assert!(CountsFile::parse(no_source.as_bytes(), "x").is_err(), "a figure without its source");
     }
 }

@@ -48,9 +48,9 @@ pub struct DatasetDiff {
     pub added: u64,
     /// Per field: records in which it changed.
     pub fields_changed: BTreeMap<String, u64>,
-    /// The first rows (in OLD) of missing records.
+    /// Rows (in OLD) of missing records: a sample of up to five, sorted.
     pub missing_rows: Vec<u32>,
-    /// The first rows (in NEW) of added records.
+    /// Rows (in NEW) of added records: a sample of up to five, sorted.
     pub added_rows: Vec<u32>,
 }
 

@@ -296,3 +296,42 @@ fn diff_finds_known_missing_added_and_changed_records() {
     let same = w.run(&["diff", old.to_str().unwrap(), old.to_str().unwrap(), "-q"]);
     assert_eq!(same.code, 0, "{}", same.stdout);
 }
+
+fn validator(name: &str) -> jsonschema::Validator {
+    let text = std::fs::read_to_string(format!("{}/schemas/{name}.schema.json", env!("CARGO_MANIFEST_DIR")))
+        .unwrap();
+    let schema: Value = serde_json::from_str(&text).unwrap();
+    jsonschema::options().should_validate_formats(true).build(&schema).expect("the schema compiles")
+}
+
+fn assert_valid(v: &jsonschema::Validator, doc: &Value, what: &str) {
+    let errors: Vec<String> = v.iter_errors(doc).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    assert!(errors.is_empty(), "{what}: {errors:#?}");
+}
+
+#[test]
+fn fingerprint_diff_and_counts_files_follow_their_schemas() {
+    let w = Workdir::new();
+    let export = w.demo(&[]);
+    assert_valid(&validator("fingerprint"), &fingerprint(&w, &export), "fingerprint");
+    let made =
+        w.run(&["demo", "--out", "demo7", "--records", "150", "--seed", "7", "--no-verify", "--quiet"]);
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    let other = w.path().join("demo7/export-38185-7.zip");
+    let run = w.run(&["diff", export.to_str().unwrap(), other.to_str().unwrap(), "-q", "--format", "json"]);
+    let diff: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_valid(&validator("diff"), &diff, "diff");
+    // The counts schema's own example is a file the reader takes.
+    let counts = validator("counts");
+    let text = std::fs::read_to_string(format!("{}/schemas/counts.schema.json", env!("CARGO_MANIFEST_DIR")))
+        .unwrap();
+    let schema: Value = serde_json::from_str(&text).unwrap();
+    let example = &schema["examples"][0];
+    assert_valid(&counts, example, "counts example");
+    let toml_text = toml::to_string(example).unwrap();
+    let file = w.path().join("example.toml");
+    std::fs::write(&file, toml_text).unwrap();
+    let run = w.verify(&export, &["--counts", file.to_str().unwrap()]);
+    assert_eq!(run.report()["reproducibility"]["counts"]["form"], "toml");
+    assert!(!entries(&run, "period").is_empty());
+}
