@@ -315,27 +315,31 @@ pub fn format_amount(v: i128) -> String {
     format!("{}{int}.{f}", if neg { "-" } else { "" })
 }
 
+/// A value's canonical text (rule 3 of the module documentation); `None` when it is absent
+/// (null or empty).
+fn value_text(v: &Value) -> Option<String> {
+    let text = match v {
+        Value::String(s) => s.nfc().collect::<String>(),
+        Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+            (Some(i), _, _) => i.to_string(),
+            (_, Some(u), _) => u.to_string(),
+            (_, _, Some(f)) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f as i64),
+            (_, _, Some(f)) => format!("{f}"),
+            _ => n.to_string(),
+        },
+        Value::Null => return None,
+        other => other.to_string(),
+    };
+    (!text.is_empty()).then_some(text)
+}
+
 /// The canonical bytes of a record (see the module documentation).
 pub fn canonical(m: &Map<String, Value>) -> Vec<u8> {
     let mut names: Vec<&String> = m.keys().collect();
     names.sort_unstable();
     let mut out = Vec::with_capacity(256);
     for name in names {
-        let text = match &m[name] {
-            Value::String(s) => s.nfc().collect::<String>(),
-            Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
-                (Some(i), _, _) => i.to_string(),
-                (_, Some(u), _) => u.to_string(),
-                (_, _, Some(f)) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f as i64),
-                (_, _, Some(f)) => format!("{f}"),
-                _ => n.to_string(),
-            },
-            Value::Null => continue,
-            other => other.to_string(),
-        };
-        if text.is_empty() {
-            continue;
-        }
+        let Some(text) = value_text(&m[name]) else { continue };
         out.extend_from_slice(name.as_bytes());
         out.push(0x1F);
         out.extend_from_slice(text.as_bytes());
@@ -347,15 +351,9 @@ pub fn canonical(m: &Map<String, Value>) -> Vec<u8> {
 /// A 16-bit digest of one field's canonical value (0 when absent; never 0 when present).
 fn field_digest(v: Option<&Value>) -> u16 {
     use std::hash::{Hash, Hasher};
-    let Some(v) = v else { return 0 };
-    let mut one = Map::new();
-    one.insert(String::new(), v.clone());
-    let bytes = canonical(&one);
-    if bytes.is_empty() {
-        return 0;
-    }
+    let Some(text) = v.and_then(value_text) else { return 0 };
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut h);
+    text.hash(&mut h);
     (h.finish() as u16).max(1)
 }
 

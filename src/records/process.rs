@@ -184,9 +184,11 @@ impl<'a> FileSink<'a> {
                 let mut map = Map::new();
                 let applied = mapper.map(raw, &mut map);
                 let value = Value::Object(map);
+                // A diff compares records: it needs neither the rules nor the cross-record keys.
+                let diffing = agg.diff.is_some();
                 Checked {
-                    errors: violations(dataset, dates, &value, &applied),
-                    keys: keys(dataset, &value),
+                    errors: if diffing { Vec::new() } else { violations(dataset, dates, &value, &applied) },
+                    keys: if diffing { RecordKeys::default() } else { keys(dataset, &value) },
                     agg: super::aggregate::record(agg, &value),
                 }
             })
