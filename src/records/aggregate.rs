@@ -231,15 +231,20 @@ pub fn label(grouping: &Grouping, m: &Map<String, Value>) -> Option<String> {
 /// Computes a record's contribution.
 pub fn record(agg: &DatasetAgg, value: &Value) -> RecordAgg {
     let Value::Object(m) = value else { return RecordAgg::default() };
-    let digest_full = (agg.fingerprints || agg.diff.is_some()).then(|| digest(m));
-    let diff = agg.diff.as_ref().zip(digest_full.as_ref()).map(|(spec, d)| {
+    let (digest_full, field_texts) = match &agg.diff {
+        Some(spec) => {
+            let (d, fields) = digest_and_fields(m, &spec.fields);
+            (Some(d), Some(fields))
+        }
+        None => (agg.fingerprints.then(|| digest(m)), None),
+    };
+    let diff = agg.diff.as_ref().zip(digest_full.as_ref()).zip(field_texts).map(|((spec, d), fields)| {
         let lo = u64::from_le_bytes(d[..8].try_into().unwrap_or_default());
         let key = if spec.key.is_empty() {
             lo
         } else {
             crate::records::process::key_hash(m, &spec.key).unwrap_or(lo)
         };
-        let fields = spec.fields.iter().map(|f| field_digest(m.get(f))).collect();
         (key, lo, fields)
     });
     RecordAgg {
@@ -319,6 +324,7 @@ pub fn format_amount(v: i128) -> String {
 /// (null or empty).
 fn value_text(v: &Value) -> Option<String> {
     let text = match v {
+        Value::String(s) if s.is_ascii() || unicode_normalization::is_nfc(s) => s.clone(),
         Value::String(s) => s.nfc().collect::<String>(),
         Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
             (Some(i), _, _) => i.to_string(),
@@ -348,13 +354,32 @@ pub fn canonical(m: &Map<String, Value>) -> Vec<u8> {
     out
 }
 
-/// A 16-bit digest of one field's canonical value (0 when absent; never 0 when present).
-fn field_digest(v: Option<&Value>) -> u16 {
+/// A record's digest and the 16-bit digests of `fields` (in that order; 0 when absent, never 0
+/// when present), each value's canonical text computed once.
+fn digest_and_fields(m: &Map<String, Value>, fields: &[String]) -> ([u8; 32], Vec<u16>) {
     use std::hash::{Hash, Hasher};
-    let Some(text) = v.and_then(value_text) else { return 0 };
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    text.hash(&mut h);
-    (h.finish() as u16).max(1)
+    let mut texts: Vec<(&String, String)> =
+        m.iter().filter_map(|(name, v)| Some((name, value_text(v)?))).collect();
+    texts.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut h = sha2::Sha256::new();
+    for (name, text) in &texts {
+        h.update(name.as_bytes());
+        h.update([0x1F]);
+        h.update(text.as_bytes());
+        h.update([0x1E]);
+    }
+    let digests = fields
+        .iter()
+        .map(|f| match texts.binary_search_by(|(n, _)| n.as_str().cmp(f)) {
+            Ok(i) => {
+                let mut fh = std::collections::hash_map::DefaultHasher::new();
+                texts[i].1.hash(&mut fh);
+                (fh.finish() as u16).max(1)
+            }
+            Err(_) => 0,
+        })
+        .collect();
+    (h.finalize().into(), digests)
 }
 
 /// SHA-256 of a record's canonical bytes.
@@ -380,6 +405,21 @@ mod tests {
         let c = obj(json!({"n": 3, "montant": 1151, "nom": "Helene"}));
         assert_ne!(digest(&b), digest(&c));
         assert_eq!(canonical(&obj(json!({"a": 12.5}))), b"a\x1f12.5\x1e");
+    }
+
+    #[test]
+    fn diff_digests_agree_with_the_canonical_form() {
+        let m = obj(json!({"nom": "He\u{301}lène", "n": 3}));
+        let (d, f) = digest_and_fields(&m, &["n".to_string(), "absent".to_string(), "nom".to_string()]);
+        assert_eq!(d, digest(&m));
+        assert_eq!(f[1], 0);
+        assert!(f[0] != 0 && f[2] != 0);
+        let (_, g) = digest_and_fields(
+            &obj(json!({"nom": "Hélène", "n": 4})),
+            &["n".to_string(), "absent".to_string(), "nom".to_string()],
+        );
+        assert_eq!(g[2], f[2], "NFC: the same name");
+        assert_ne!(g[0], f[0]);
     }
 
     #[test]

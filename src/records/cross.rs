@@ -121,6 +121,9 @@ pub fn finish(plan: &RecordsPlan, files: Vec<FileOutcome>, inv: &Inventory<'_>) 
             && !by_dataset[di].is_empty()
         {
             let mut rows = super::aggregate::DiffRows::default();
+            let n: usize = by_dataset[di].iter().map(|f| f.aggregates.diff.rows.len()).sum();
+            rows.rows.reserve_exact(n);
+            rows.fields.reserve_exact(n * spec.fields.len());
             for f in &mut by_dataset[di] {
                 rows.append(std::mem::take(&mut f.aggregates.diff), spec.fields.len());
             }

@@ -166,6 +166,8 @@ impl<'a> FileSink<'a> {
     /// Validates what is left; returns the mapper (for the columns report).
     pub fn finish(mut self) -> (FileStats, Collected, Columns, Mapper, super::aggregate::FileAgg) {
         self.flush();
+        self.aggregates.diff.rows.shrink_to_fit();
+        self.aggregates.diff.fields.shrink_to_fit();
         (self.stats, self.collected, self.columns, self.mapper, self.aggregates)
     }
 
