@@ -18,6 +18,7 @@
 
 pub mod archive;
 pub mod checks;
+pub mod clauses;
 pub mod completeness;
 pub mod demo;
 pub mod diff;

@@ -38,6 +38,8 @@ pub struct Plan {
     pub fingerprints: bool,
     /// Keep per-record keys and digests (`reversa diff`).
     pub diff: bool,
+    /// The contract's clause file; without it, the default clause set applies.
+    pub contract: Option<PathBuf>,
 }
 
 /// Why a run could not start or read its input.
@@ -53,6 +55,9 @@ pub enum RunError {
     /// The counts file cannot be read.
     #[error(transparent)]
     Counts(#[from] crate::completeness::CountsError),
+    /// The clause file cannot be used.
+    #[error(transparent)]
+    Clauses(#[from] crate::clauses::ClauseError),
 }
 
 /// Reads each entry once: the inventory hashes and identifies it while, for files a profile
@@ -151,6 +156,7 @@ fn run_full(
     progress: &dyn Progress,
 ) -> Result<(Report, Vec<records::outcome::DiffMaterial>), RunError> {
     let counts = plan.counts.as_deref().map(crate::completeness::CountsFile::load).transpose()?;
+    let contract = plan.contract.as_deref().map(crate::clauses::ClauseFile::load).transpose()?;
     let mut needs = crate::completeness::needs(counts.as_ref());
     needs.fingerprints |= plan.fingerprints;
     needs.diff = plan.diff;
@@ -185,7 +191,20 @@ fn run_full(
     let (checks, mut findings) = checks::run(&input);
     findings.append(&mut extra);
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    let verdict = crate::verdict::decide(&checks, &findings);
+    let clause_file = contract.as_ref().map(|(f, _)| f.clone()).unwrap_or_else(crate::clauses::default_set);
+    let evidence = crate::clauses::Evidence {
+        files: &files,
+        manifest: manifest.as_ref(),
+        checks: &checks,
+        findings: &findings,
+        datasets: &records.datasets,
+        completeness: &completeness,
+        counts_given: counts.is_some(),
+        contract: &clause_file.contract,
+        lang: plan.lang,
+    };
+    let clauses = crate::clauses::evaluate(&clause_file, &evidence);
+    let verdict = crate::clauses::overall(&clauses);
     let (sha256, digest_kind) = match archive_sha256 {
         Some(d) => (hex::encode(d), "file"),
         None => (tree_digest(&files), "tree"),
@@ -206,6 +225,13 @@ fn run_full(
         records: &records,
         completeness: &completeness,
         counts: counts.as_ref(),
+        clauses: &clauses,
+        clause_file: &clause_file,
+        contract_file: plan
+            .contract
+            .as_ref()
+            .zip(contract.as_ref())
+            .map(|(p, (_, sha))| (p.display().to_string(), sha.clone())),
     });
     Ok((report, diff_rows))
 }
@@ -562,6 +588,7 @@ mod tests {
             counts: None,
             fingerprints: false,
             diff: false,
+            contract: None,
         };
         let report = run(&plan, &crate::archive::NoProgress).unwrap();
         let not_kept = report

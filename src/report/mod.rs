@@ -48,6 +48,12 @@ pub struct Inputs<'a> {
     pub completeness: &'a crate::completeness::Completeness,
     /// The counts file given.
     pub counts: Option<&'a crate::completeness::CountsFile>,
+    /// The clauses evaluated.
+    pub clauses: &'a [crate::clauses::ClauseResult],
+    /// The clause file applied (given, or the default set).
+    pub clause_file: &'a crate::clauses::ClauseFile,
+    /// The clause file given: path and SHA-256.
+    pub contract_file: Option<(String, String)>,
 }
 
 /// Findings codes that belong to the manifest's own section.
@@ -162,6 +168,10 @@ pub fn build(i: Inputs<'_>) -> Report {
                 form: c.form,
                 sha256: c.sha256.clone(),
             }),
+            clauses: match &i.contract_file {
+                Some((path, sha256)) => ClausesRef { path: path.clone(), sha256: Some(sha256.clone()) },
+                None => ClausesRef { path: "default".into(), sha256: None },
+            },
         },
         archive: ArchiveInfo {
             path: i.plan.input.display().to_string(),
@@ -177,6 +187,8 @@ pub fn build(i: Inputs<'_>) -> Report {
         files,
         datasets: i.records.datasets.clone(),
         completeness: i.completeness.entries.clone(),
+        contract: ContractInfo { title: i.clause_file.title.clone(), terms: i.clause_file.contract.clone() },
+        clauses: i.clauses.to_vec(),
         checks: i.checks.to_vec(),
         findings,
         summary,

@@ -34,6 +34,10 @@ pub struct Report {
     pub datasets: Vec<crate::records::DatasetReport>,
     /// One entry per checked count, total, fingerprint or period: expected, found, status, source.
     pub completeness: Vec<crate::completeness::Entry>,
+    /// The contract the clauses come from.
+    pub contract: ContractInfo,
+    /// One verdict per clause, with its reason and evidence; the overall `verdict` follows them.
+    pub clauses: Vec<crate::clauses::ClauseResult>,
     /// One result per check.
     pub checks: Vec<CheckResult>,
     /// Every finding, worst first.
@@ -67,6 +71,27 @@ pub struct Reproducibility {
     /// The counts file given with `--counts`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub counts: Option<CountsRef>,
+    /// The clause file applied: its path and SHA-256, or `default`.
+    pub clauses: ClausesRef,
+}
+
+/// The clause file applied, as written in the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClausesRef {
+    /// Its path as given, or `default` for the default clause set.
+    pub path: String,
+    /// SHA-256 of its bytes (none for the default set).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+}
+
+/// The contract, as the clause file describes it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContractInfo {
+    /// The clause file's title.
+    pub title: String,
+    /// Identity, dates and exit terms.
+    pub terms: crate::clauses::Contract,
 }
 
 /// The counts file used, as written in the report.

@@ -128,6 +128,24 @@ pub fn render(r: &Report, report_path: Option<&str>) -> String {
             t("en écart", "off"),
         );
     }
+    if !r.clauses.is_empty() {
+        let _ = writeln!(s, "{} {}", t("Clauses   :", "Clauses  :"), r.contract.title);
+        for c in &r.clauses {
+            let v = match (c.verdict, l) {
+                (crate::clauses::ClauseVerdict::Satisfied, Lang::Fr) => "satisfaite",
+                (crate::clauses::ClauseVerdict::Satisfied, Lang::En) => "satisfied",
+                (crate::clauses::ClauseVerdict::Violated, Lang::Fr) => "VIOLÉE",
+                (crate::clauses::ClauseVerdict::Violated, Lang::En) => "VIOLATED",
+                (crate::clauses::ClauseVerdict::Unverifiable, Lang::Fr) => "invérifiable",
+                (crate::clauses::ClauseVerdict::Unverifiable, Lang::En) => "unverifiable",
+            };
+            let mut reason = c.reason.clone();
+            if let Some(m) = &c.missing {
+                let _ = write!(reason, " — {} {m}", t("manque :", "missing:"));
+            }
+            let _ = writeln!(s, "  {:<18} {:<12} {reason}", c.id, v);
+        }
+    }
     if !r.findings.is_empty() {
         let _ = writeln!(
             s,

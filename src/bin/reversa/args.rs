@@ -26,6 +26,9 @@ pub enum Command {
     Fingerprint(FingerprintArgs),
     /// Compare two exports record by record: matched, missing, added, changed (per field).
     Diff(DiffArgs),
+    /// Contract exit clauses: write a template, lint a clause file, list the check kinds.
+    #[command(subcommand)]
+    Clauses(ClausesCommand),
     /// The dataset schemas of reversa export format v1: list, show, export.
     #[command(subcommand)]
     Schemas(SchemasCommand),
@@ -67,6 +70,33 @@ pub enum SchemaFormat {
     TableSchema,
     /// JSON Schema 2020-12, as shipped.
     JsonSchema,
+}
+
+/// `reversa clauses …`.
+#[derive(Subcommand, Debug)]
+pub enum ClausesCommand {
+    /// Write a commented clause file from a template: data-act, ccag-tic, secnumcloud, commune.
+    Init {
+        /// The template.
+        #[arg(long)]
+        template: String,
+        /// Write it to this file instead of stdout.
+        #[arg(long, short, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Find what is wrong with a clause file (exit 0 clean, 1 problems, 2 unreadable).
+    Lint {
+        /// The clause file.
+        file: PathBuf,
+        /// Output: a list, or JSON.
+        #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+        format: FormatArg,
+        /// Language of the messages.
+        #[arg(long, value_enum, default_value_t = LangArg::Fr)]
+        lang: LangArg,
+    },
+    /// List the check kinds a clause can name, with their parameters.
+    Kinds,
 }
 
 /// `reversa profile …`.
@@ -145,6 +175,10 @@ pub struct VerifyArgs {
     /// `reversa fingerprint` on the commune's own extraction.
     #[arg(long, value_name = "FILE")]
     pub counts: Option<PathBuf>,
+    /// The contract's exit clauses (a clause file, see `reversa clauses init`); without it the
+    /// default clause set applies.
+    #[arg(long, value_name = "FILE")]
+    pub contract: Option<PathBuf>,
     /// Shared flags.
     #[command(flatten)]
     pub read: ReadArgs,

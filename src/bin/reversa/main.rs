@@ -3,6 +3,7 @@
 //! Exit codes: 0 satisfiable, 1 not satisfiable, 3 undetermined, 2 usage error or unreadable input.
 
 mod args;
+mod clauses;
 mod profile;
 mod progress;
 mod schemas;
@@ -23,6 +24,7 @@ fn main() -> ExitCode {
         Command::Verify(a) => profile_choice(a.profile.as_deref()).and_then(|profile| {
             let mut plan = plan(&a.path, &a.read, profile);
             plan.counts = a.counts.clone();
+            plan.contract = a.contract.clone();
             verify(plan, &a.out, a.format, a.read.quiet)
         }),
         Command::Fingerprint(a) => fingerprint(&a),
@@ -30,6 +32,7 @@ fn main() -> ExitCode {
         Command::Inventory(a) => inventory(&a),
         Command::Demo(a) => demo(&a),
         Command::Schemas(c) => schemas::run(&c),
+        Command::Clauses(c) => clauses::run(&c),
         Command::Profile(c) => profile::run(&c),
     };
     match result {
@@ -41,7 +44,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn lang(l: LangArg) -> Lang {
+pub(crate) fn lang(l: LangArg) -> Lang {
     match l {
         LangArg::Fr => Lang::Fr,
         LangArg::En => Lang::En,
@@ -76,6 +79,7 @@ fn plan(path: &Path, read: &ReadArgs, profile: ProfileChoice) -> Plan {
         counts: None,
         fingerprints: false,
         diff: false,
+        contract: None,
     }
 }
 
