@@ -3,6 +3,7 @@
 mod workdir;
 
 mod archive;
+mod clauses;
 mod completeness;
 mod demo;
 mod fixity;
