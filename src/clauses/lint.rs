@@ -268,6 +268,15 @@ fn legal_limits(f: &ClauseFile, out: &mut Vec<Problem>) {
             false,
         ));
     }
+    if let Some(charges) = &c.switching_charges {
+        let none = ["aucun", "aucune", "néant", "neant", "0", "none", "gratuit", "sans frais"]
+            .iter()
+            .any(|n| charges.trim().eq_ignore_ascii_case(n));
+        let when = c.exit_request.as_ref().or(c.signature.as_ref()).and_then(kinds::day_number);
+        if !none && when.is_some_and(|d| d >= kinds::days_from_civil(2027, 1, 12)) {
+            out.push(problem("legal-limit", None, "frais de changement de fournisseur après le 12 janvier 2027, interdits par le Data Act (art. 29)".into(), "switching charges after 12 January 2027, forbidden by the Data Act (art. 29)".into(), "écrire switching_charges = \"aucun\" et retirer les frais du contrat".into(), false));
+        }
+    }
     if let Some(d) = c.retrieval_window_days.filter(|d| *d < 30) {
         out.push(problem("legal-limit", None, format!("fenêtre de récupération de {d} jours, sous les 30 jours (art. 25(2)(g), formulation non vérifiée)"), format!("retrieval window of {d} days, under 30 (art. 25(2)(g), wording unverified)"), "porter retrieval_window_days à 30 au moins".into(), false));
     }
@@ -281,6 +290,8 @@ mod tests {
     fn problems_are_found_with_fixes() {
         let text = r#"reversa_clauses = "1"
 [contract]
+exit_request = 2027-02-01
+switching_charges = "2 000 €"
 transition_period_days = 45
 notice_period_days = 90
 retrieval_window_days = 15
@@ -314,7 +325,7 @@ params = { dataset = "actes", from = 2025, to = 2000 }
         ] {
             assert!(codes.contains(&expected), "{expected} in {codes:?}");
         }
-        assert_eq!(codes.iter().filter(|c| **c == "legal-limit").count(), 3);
+        assert_eq!(codes.iter().filter(|c| **c == "legal-limit").count(), 4);
         assert!(lint(&f).iter().all(|p| !p.fix.is_empty()));
     }
 }
