@@ -207,6 +207,33 @@ pub const CATALOGUE: &[Kind] = &[
     },
 ];
 
+/// Default globs of a data dictionary (`documentation`).
+pub const DOC_GLOBS: &[&str] = &["**/dictionnaire*", "**/*dictionary*", "**/README*"];
+/// Default globs of an erasure certificate (`erasure-certificate`).
+pub const ERASURE_GLOBS: &[&str] = &["**/*certificat*effacement*", "**/*erasure*certificate*"];
+
+fn glob_set(globs: &[String]) -> globset::GlobSet {
+    let mut b = globset::GlobSetBuilder::new();
+    for g in globs {
+        if let Ok(g) = globset::GlobBuilder::new(g).case_insensitive(true).build() {
+            b.add(g);
+        }
+    }
+    b.build().unwrap_or_else(|_| globset::GlobSet::empty())
+}
+
+/// The files the documentation clauses of a clause file name (read while the export flows, to
+/// check that they describe every column); `None` without such a clause.
+pub fn documentation_globs(f: &super::ClauseFile) -> Option<globset::GlobSet> {
+    let globs: Vec<String> = f
+        .clauses
+        .iter()
+        .filter(|c| c.kind == "documentation")
+        .flat_map(|c| list(c, "files").unwrap_or_else(|| DOC_GLOBS.iter().map(|s| s.to_string()).collect()))
+        .collect();
+    (!globs.is_empty()).then(|| glob_set(&globs))
+}
+
 /// A kind by name.
 pub fn kind(name: &str) -> Option<&'static Kind> {
     CATALOGUE.iter().find(|k| k.name == name)
@@ -772,49 +799,90 @@ pub fn evaluate(c: &Clause, ev: &Evidence<'_>) -> Outcome {
         }
         "data-act-terms" => data_act_terms(ev, &t),
         "documentation" | "erasure-certificate" => {
-            let default: &[&str] = if c.kind == "documentation" {
-                &["**/dictionnaire*", "**/*dictionary*", "**/README*"]
-            } else {
-                &["**/*certificat*effacement*", "**/*erasure*certificate*"]
-            };
+            let doc = c.kind == "documentation";
+            let default = if doc { DOC_GLOBS } else { ERASURE_GLOBS };
             let globs = list(c, "files").unwrap_or_else(|| default.iter().map(|s| s.to_string()).collect());
-            let set = globs
-                .iter()
-                .filter_map(|g| globset::GlobBuilder::new(g).case_insensitive(true).build().ok())
-                .fold(globset::GlobSetBuilder::new(), |mut b, g| {
-                    b.add(g);
-                    b
-                });
-            let set = set.build().unwrap_or_else(|_| globset::GlobSet::empty());
+            let set = glob_set(&globs);
             let found: Vec<String> = ev
                 .files
                 .iter()
                 .filter(|f| f.facts.is_some() && set.is_match(&f.meta.path))
                 .map(|f| f.meta.path.clone())
                 .collect();
-            let what = if c.kind == "documentation" {
+            let what = if doc {
                 t("dictionnaire de données".into(), "data dictionary".into())
             } else {
                 t("certificat d'effacement".into(), "erasure certificate".into())
             };
             if found.is_empty() {
-                vio(
+                return vio(
                     t(
                         format!("aucun {what} dans l'export (motifs : {})", globs.join(", ")),
                         format!("no {what} in the export (patterns: {})", globs.join(", ")),
                     ),
                     Vec::new(),
+                );
+            }
+            if !doc {
+                return sat(t(format!("{what} présent"), format!("{what} present")), found);
+            }
+            // The dictionary must describe every column of the record files delivered.
+            let texts: Vec<String> = ev
+                .documents
+                .iter()
+                .filter(|(p, _)| found.contains(p))
+                .map(|(_, t)| t.to_lowercase())
+                .collect();
+            if texts.is_empty() {
+                return unv(
+                    t(
+                        "dictionnaire présent mais illisible (format non textuel ou trop grand)".into(),
+                        "dictionary present but unreadable (not text, or too large)".into(),
+                    ),
+                    t(
+                        "un dictionnaire en texte (CSV, TXT, Markdown, JSON, XML) de 4 Mio au plus".into(),
+                        "a text dictionary (CSV, TXT, Markdown, JSON, XML) of at most 4 MiB".into(),
+                    ),
+                );
+            }
+            let mut columns: Vec<&str> = ev
+                .datasets
+                .iter()
+                .flat_map(|d| d.files.iter().flat_map(|f| f.columns.iter().map(String::as_str)))
+                .collect();
+            columns.sort_unstable();
+            columns.dedup();
+            let undocumented: Vec<&str> = columns
+                .iter()
+                .copied()
+                .filter(|c| !texts.iter().any(|t| t.contains(&c.to_lowercase())))
+                .collect();
+            let mut evidence = found;
+            if undocumented.is_empty() {
+                evidence.push(format!("{} colonne(s) décrite(s)", columns.len()));
+                sat(
+                    t(
+                        format!("{what} présent, qui décrit les {} colonne(s) livrée(s)", columns.len()),
+                        format!("{what} present, describing the {} column(s) delivered", columns.len()),
+                    ),
+                    evidence,
                 )
             } else {
-                let note = if c.kind == "documentation" {
+                evidence.push(format!(
+                    "non décrites : {}",
+                    undocumented.iter().take(20).copied().collect::<Vec<_>>().join(", ")
+                ));
+                vio(
                     t(
-                        " ; sa couverture de chaque colonne est à relire".into(),
-                        "; its coverage of every column is to be reviewed".into(),
-                    )
-                } else {
-                    String::new()
-                };
-                sat(t(format!("{what} présent{note}"), format!("{what} present{note}")), found)
+                        format!("{} colonne(s) sur {} absentes du {what}", undocumented.len(), columns.len()),
+                        format!(
+                            "{} column(s) of {} missing from the {what}",
+                            undocumented.len(),
+                            columns.len()
+                        ),
+                    ),
+                    evidence,
+                )
             }
         }
         other => unv(

@@ -207,6 +207,8 @@ pub struct Evidence<'a> {
     pub completeness: &'a Completeness,
     /// Whether the commune gave a counts file.
     pub counts_given: bool,
+    /// Text of the data dictionaries found (documentation clauses), by path.
+    pub documents: &'a [(String, String)],
     /// The contract.
     pub contract: &'a Contract,
     /// The report's language.

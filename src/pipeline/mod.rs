@@ -157,17 +157,27 @@ fn run_full(
 ) -> Result<(Report, Vec<records::outcome::DiffMaterial>), RunError> {
     let counts = plan.counts.as_deref().map(crate::completeness::CountsFile::load).transpose()?;
     let contract = plan.contract.as_deref().map(crate::clauses::ClauseFile::load).transpose()?;
+    let docs = contract.as_ref().and_then(|(f, _)| crate::clauses::kinds::documentation_globs(f));
     let mut needs = crate::completeness::needs(counts.as_ref());
     needs.fingerprints |= plan.fingerprints;
     needs.diff = plan.diff;
     let records_plan = RecordsPlan::new(&plan.profile, &run_date(), &needs)?;
     let archive = Archive::open(&plan.input)?;
     let scanned = match archive.listing() {
-        Some(listing) => scan_random_access(&archive, listing, plan, &records_plan, progress),
-        None => scan_stream(&archive, plan, &records_plan, progress),
+        Some(listing) => scan_random_access(&archive, listing, plan, &records_plan, docs.as_ref(), progress),
+        None => scan_stream(&archive, plan, &records_plan, docs.as_ref(), progress),
     };
-    let Scanned { mut files, manifest, mut extra, container, archive_sha256, passes, bytes_read, records } =
-        scanned;
+    let Scanned {
+        mut files,
+        manifest,
+        mut extra,
+        container,
+        archive_sha256,
+        passes,
+        bytes_read,
+        records,
+        documents,
+    } = scanned;
     files.retain(|f| f.meta.kind != crate::archive::EntryKind::Dir);
     let mut records = finish_records(&records_plan, records, &files, manifest.as_ref());
     let diff_rows = std::mem::take(&mut records.diff);
@@ -200,6 +210,7 @@ fn run_full(
         datasets: &records.datasets,
         completeness: &completeness,
         counts_given: counts.is_some(),
+        documents: &documents,
         contract: &clause_file.contract,
         lang: plan.lang,
     };
@@ -288,6 +299,27 @@ struct Scanned {
     passes: u32,
     bytes_read: u64,
     records: Vec<FileOutcome>,
+    /// Text of the files a documentation clause names (data dictionaries), by path.
+    documents: Vec<(String, String)>,
+}
+
+/// Largest data dictionary kept to check that it describes every column.
+const DOC_LIMIT: u64 = 4 * 1024 * 1024;
+
+/// Takes the captured bytes of the documentation files out of the inventory (and drops every
+/// other capture).
+fn take_documents(files: &mut [FileRecord], docs: Option<&globset::GlobSet>) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for f in files.iter_mut() {
+        let Some(facts) = &mut f.facts else { continue };
+        if let Some(bytes) = facts.captured.take()
+            && docs.is_some_and(|g| g.is_match(&f.meta.path))
+            && facts.format.is_text()
+        {
+            out.push((f.meta.path.clone(), String::from_utf8_lossy(&bytes).into_owned()));
+        }
+    }
+    out
 }
 
 /// Whether the scan should read this entry: regular, safe, and not a declared bomb.
@@ -303,6 +335,7 @@ fn scan_random_access(
     listing: &[EntryMeta],
     plan: &Plan,
     records: &RecordsPlan,
+    docs: Option<&globset::GlobSet>,
     progress: &dyn Progress,
 ) -> Scanned {
     let by_path: HashMap<&str, &EntryMeta> =
@@ -315,8 +348,9 @@ fn scan_random_access(
     let (manifest, extra) = load_manifest(&candidates, &read);
     let algorithms =
         AlgorithmSet::sha256().union(manifest.as_ref().map(Manifest::algorithms).unwrap_or_default());
-    let no_capture = |_: &EntryMeta| None;
-    let inspector = Inspector { algorithms, capture: &no_capture, learnt: None };
+    // A capture past the limit is dropped as it grows: each costs at most DOC_LIMIT.
+    let doc_capture = |m: &EntryMeta| docs.is_some_and(|g| g.is_match(&m.path)).then_some(DOC_LIMIT);
+    let inspector = Inspector { algorithms, capture: &doc_capture, learnt: None };
     let select = readable(&plan.limits);
     let (scan, records) =
         split(archive.scan(&Tapped { inspector, records }, &select, &plan.limits, progress, true));
@@ -328,16 +362,9 @@ fn scan_random_access(
         budget_exhausted: scan.budget_exhausted,
     };
     let (archive_sha256, bytes_read) = (scan.archive_sha256, scan.bytes_read);
-    Scanned {
-        files: inventory::records(scan),
-        manifest,
-        extra,
-        container,
-        archive_sha256,
-        passes: 1,
-        bytes_read,
-        records,
-    }
+    let mut files = inventory::records(scan);
+    let documents = take_documents(&mut files, docs);
+    Scanned { files, manifest, extra, container, archive_sha256, passes: 1, bytes_read, records, documents }
 }
 
 /// Names a manifest may have: captured while a tar stream flows, in case it is the manifest.
@@ -351,11 +378,18 @@ fn manifest_like(m: &EntryMeta) -> bool {
             || manifest::bagit::is_tag_file_name(name))
 }
 
-fn scan_stream(archive: &Archive, plan: &Plan, records: &RecordsPlan, progress: &dyn Progress) -> Scanned {
+fn scan_stream(
+    archive: &Archive,
+    plan: &Plan,
+    records: &RecordsPlan,
+    docs: Option<&globset::GlobSet>,
+    progress: &dyn Progress,
+) -> Scanned {
     let limit = plan.limits.max_manifest_size;
     // Manifests are kept in memory while the stream flows: all of them together within twice the
     // size limit of one, so a tar full of `manifest-*.txt` cannot fill the memory.
     let budget = std::sync::atomic::AtomicU64::new(limit.saturating_mul(2));
+    let doc_budget = std::sync::atomic::AtomicU64::new(DOC_LIMIT * 4);
     let capture = |m: &EntryMeta| {
         let size = m.declared_size.unwrap_or(u64::MAX);
         let reserved = manifest_like(m)
@@ -363,7 +397,13 @@ fn scan_stream(archive: &Archive, plan: &Plan, records: &RecordsPlan, progress: 
             && budget
                 .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| left.checked_sub(size))
                 .is_ok();
-        reserved.then_some(limit)
+        let doc = docs.is_some_and(|g| g.is_match(&m.path))
+            && doc_budget
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                    left.checked_sub(size.min(DOC_LIMIT))
+                })
+                .is_ok();
+        if reserved { Some(limit) } else { doc.then_some(DOC_LIMIT) }
     };
     let learnt = std::sync::atomic::AtomicU8::new(0);
     let inspector =
@@ -406,12 +446,8 @@ fn scan_stream(archive: &Archive, plan: &Plan, records: &RecordsPlan, progress: 
             second_pass(archive, plan, m, needed, &mut files);
         }
     }
-    for f in &mut files {
-        if let Some(facts) = &mut f.facts {
-            facts.captured = None;
-        }
-    }
-    Scanned { files, manifest, extra, container, archive_sha256, passes, bytes_read, records }
+    let documents = take_documents(&mut files, docs);
+    Scanned { files, manifest, extra, container, archive_sha256, passes, bytes_read, records, documents }
 }
 
 /// Whether a declared file that was read lacks a digest its manifest declares.

@@ -180,6 +180,7 @@ pub fn finish(plan: &RecordsPlan, files: Vec<FileOutcome>, inv: &Inventory<'_>) 
                 valid: f.stats.valid,
                 invalid: f.stats.invalid,
                 ragged_rows: facts.ragged_rows,
+                columns: f.columns.clone(),
                 unused_columns: f.unused_columns.clone(),
                 missing_columns: f.missing_columns.clone(),
                 error: f.error.as_ref().map(|e| e.to_string()),

@@ -247,6 +247,7 @@ impl RecordsPlan {
             unused_columns: if columns.is_empty() { Vec::new() } else { mapper.unused_columns(&columns) },
             missing_columns: if columns.is_empty() { Vec::new() } else { mapper.missing_columns() },
             aggregates,
+            columns: columns.names().to_vec(),
         })
     }
 }

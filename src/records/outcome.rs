@@ -41,6 +41,8 @@ pub struct FileOutcome {
     pub missing_columns: Vec<String>,
     /// Counts, totals, fingerprints and years.
     pub aggregates: super::aggregate::FileAgg,
+    /// The file's column names (header, or names met).
+    pub columns: Vec<String>,
 }
 
 impl FileOutcome {
@@ -61,6 +63,7 @@ impl FileOutcome {
             unused_columns: Vec::new(),
             missing_columns: Vec::new(),
             aggregates: Default::default(),
+            columns: Vec::new(),
         }
     }
 }
@@ -173,6 +176,8 @@ pub struct DatasetFile {
     pub invalid: u64,
     /// Rows with another field count than the header.
     pub ragged_rows: u64,
+    /// The file's column names.
+    pub columns: Vec<String>,
     /// Columns no field takes.
     pub unused_columns: Vec<String>,
     /// Mapped columns absent from the file.

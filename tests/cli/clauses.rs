@@ -52,9 +52,20 @@ impl<'a> Exports<'a> {
                 "mouvements.csv",
                 b"id_mouvement,id_electeur,type_mouvement,date_mouvement\nMV-1,EL-1,inscription,2024-01-02\n",
             )]),
+            "half-documented" => folder(&[
+                ("bureaux.csv", b"code_bureau,libelle\n0001,Mairie\n"),
+                ("dictionnaire.txt", b"code_bureau : code du bureau de vote\n"),
+            ]),
+            "pdf-dictionary" => folder(&[
+                ("bureaux.csv", b"code_bureau,libelle\n0001,Mairie\n"),
+                ("dictionnaire.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"),
+            ]),
             "documented" => folder(&[
                 ("bureaux.csv", b"code_bureau,libelle\n0001,Mairie\n"),
-                ("dictionnaire-des-donnees.csv", b"jeu,champ,description\nbureaux,code_bureau,Code\n"),
+                (
+                    "dictionnaire-des-donnees.csv",
+                    b"jeu,champ,description\nbureaux,code_bureau,Code\nbureaux,libelle,Nom\n",
+                ),
                 ("certificat-effacement.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"),
             ]),
             defect => demo(&["--defect", defect]),
@@ -125,6 +136,8 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
     ("attachments", "", "", "bureaux-only", "unverifiable"),
     ("documentation", "", "", "documented", "satisfied"),
     ("documentation", "", "", "clean", "violated"),
+    ("documentation", "", "", "half-documented", "violated"),
+    ("documentation", "", "", "pdf-dictionary", "unverifiable"),
     ("history", "", "", "clean", "satisfied"),
     ("history", "", "", "bureaux-only", "violated"),
     ("period-coverage", r#"dataset = "actes", from = 2000, to = 2025"#, "", "clean", "satisfied"),
