@@ -303,9 +303,10 @@ pub fn evaluate(c: &Clause, ev: &Evidence<'_>) -> Outcome {
                 );
             };
             let codes = finding_codes(ev, id);
+            let name = if l == crate::finding::Lang::Fr { check_label_fr(id) } else { id };
             match r.status {
                 CheckStatus::Pass | CheckStatus::Warn => sat(
-                    t(format!("contrôle {id} réussi"), format!("check {id} passed")),
+                    t(format!("contrôle {name} réussi"), format!("check {id} passed")),
                     vec![format!("checks.{id}: {}", status_name(r.status))],
                 ),
                 CheckStatus::Fail => vio(
@@ -973,6 +974,20 @@ fn data_act_terms(ev: &Evidence<'_>, t: &dyn Fn(String, String) -> String) -> Ou
         ),
         evidence,
     )
+}
+
+/// A check's French name.
+fn check_label_fr(id: &str) -> &str {
+    match id {
+        "safety" => "de sécurité",
+        "fixity" => "d'intégrité",
+        "formats" => "des formats",
+        "encoding" => "d'encodage",
+        "records" => "des enregistrements",
+        "cross-records" => "de cohérence",
+        "completeness" => "de complétude",
+        other => other,
+    }
 }
 
 fn status_name(s: CheckStatus) -> &'static str {

@@ -143,7 +143,7 @@ pub fn render(r: &Report, report_path: Option<&str>) -> String {
             if let Some(m) = &c.missing {
                 let _ = write!(reason, " — {} {m}", t("manque :", "missing:"));
             }
-            let _ = writeln!(s, "  {:<18} {:<12} {reason}", c.id, v);
+            let _ = writeln!(s, "  {:<22} {:<12} {reason}", c.id, v);
         }
     }
     if !r.findings.is_empty() {
