@@ -134,9 +134,9 @@ pub const CATALOGUE: &[Kind] = &[
     },
     Kind {
         name: "documentation",
-        checks: "a data dictionary is delivered in the export",
-        evidence: "files matching the globs",
-        unverifiable: "never",
+        checks: "a data dictionary is delivered in the export and names every column of the record files",
+        evidence: "files matching the globs, their text (read in the same pass, up to 4 MiB), the record files' columns",
+        unverifiable: "the dictionary is not text (a PDF), or over 4 MiB",
         params: &[p("files", ParamType::List, false)],
         contract: &[],
     },

@@ -20,7 +20,6 @@ use crate::finding::{Finding, Lang};
 use crate::inventory::FileRecord;
 use crate::manifest::Manifest;
 use crate::records::DatasetReport;
-use crate::verdict::Verdict;
 use serde::{Deserialize, Serialize};
 
 /// Version of the clause file format.
@@ -285,44 +284,9 @@ pub fn evaluate(file: &ClauseFile, ev: &Evidence<'_>) -> Vec<ClauseResult> {
         .collect()
 }
 
-/// The overall answer: satisfiable when all are satisfied, not satisfiable when one is
-/// violated, undetermined otherwise.
-pub fn overall(results: &[ClauseResult]) -> Verdict {
-    if results.iter().any(|r| r.verdict == ClauseVerdict::Violated) {
-        Verdict::NotSatisfiable
-    } else if results.iter().any(|r| r.verdict == ClauseVerdict::Unverifiable) {
-        Verdict::Undetermined
-    } else {
-        Verdict::Satisfiable
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn result(verdict: ClauseVerdict) -> ClauseResult {
-        ClauseResult {
-            id: "x".into(),
-            reference: String::new(),
-            text: String::new(),
-            kind: "check".into(),
-            source: None,
-            verdict,
-            reason: String::new(),
-            missing: None,
-            evidence: Vec::new(),
-        }
-    }
-
-    #[test]
-    fn overall_follows_the_worst_clause() {
-        use ClauseVerdict::*;
-        assert_eq!(overall(&[result(Satisfied), result(Satisfied)]), Verdict::Satisfiable);
-        assert_eq!(overall(&[result(Satisfied), result(Unverifiable)]), Verdict::Undetermined);
-        assert_eq!(overall(&[result(Unverifiable), result(Violated)]), Verdict::NotSatisfiable);
-        assert_eq!(overall(&[]), Verdict::Satisfiable);
-    }
 
     #[test]
     fn templates_parse_and_lint_clean() {

@@ -215,7 +215,7 @@ fn run_full(
         lang: plan.lang,
     };
     let clauses = crate::clauses::evaluate(&clause_file, &evidence);
-    let verdict = crate::clauses::overall(&clauses);
+    let verdict = crate::verdict::decide(&clauses);
     let (sha256, digest_kind) = match archive_sha256 {
         Some(d) => (hex::encode(d), "file"),
         None => (tree_digest(&files), "tree"),

@@ -1,14 +1,11 @@
-//! Stage 5 — the verdict: can the exit clause be satisfied with this export?
+//! The verdict: can the exit clause be satisfied with this export?
 //!
-//! Until clause files exist, the default expectations are the `safety` and `fixity` checks:
-//! - **not-satisfiable** when any finding is an error (a file missing, a digest wrong, an
-//!   unsafe or unreadable entry…);
-//! - **undetermined** when no error but fixity could not be verified (no manifest);
-//! - **satisfiable** otherwise. Warnings (proprietary formats, non-UTF-8 text) are reported and
-//!   do not change the answer.
+//! It follows the clauses (the contract's, or the default set — see [`crate::clauses`]):
+//! - **satisfiable** when every clause is satisfied;
+//! - **not-satisfiable** when one is violated;
+//! - **undetermined** when none is violated but some cannot be verified.
 
-use crate::checks::{CheckResult, CheckStatus};
-use crate::finding::{Finding, Severity};
+use crate::clauses::{ClauseResult, ClauseVerdict};
 use serde::Serialize;
 
 /// The overall answer.
@@ -43,13 +40,11 @@ impl Verdict {
     }
 }
 
-/// Decides the verdict from the checks and their findings.
-pub fn decide(checks: &[CheckResult], findings: &[Finding]) -> Verdict {
-    if findings.iter().any(|f| f.severity == Severity::Error)
-        || checks.iter().any(|c| c.status == CheckStatus::Fail)
-    {
+/// Decides the verdict from the clauses' verdicts.
+pub fn decide(clauses: &[ClauseResult]) -> Verdict {
+    if clauses.iter().any(|r| r.verdict == ClauseVerdict::Violated) {
         Verdict::NotSatisfiable
-    } else if checks.iter().any(|c| c.status == CheckStatus::Unverifiable) {
+    } else if clauses.iter().any(|r| r.verdict == ClauseVerdict::Unverifiable) {
         Verdict::Undetermined
     } else {
         Verdict::Satisfiable
@@ -59,20 +54,28 @@ pub fn decide(checks: &[CheckResult], findings: &[Finding]) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::{Code, Location};
 
-    fn check(status: CheckStatus) -> CheckResult {
-        CheckResult { id: "fixity", status, errors: 0, warnings: 0 }
+    fn result(verdict: ClauseVerdict) -> ClauseResult {
+        ClauseResult {
+            id: "x".into(),
+            reference: String::new(),
+            text: String::new(),
+            kind: "check".into(),
+            source: None,
+            verdict,
+            reason: String::new(),
+            missing: None,
+            evidence: Vec::new(),
+        }
     }
 
     #[test]
-    fn errors_win_then_unverifiable() {
-        let warn = Finding::new(Code::InventoryNotUtf8, Location::entry("a"));
-        let err = Finding::new(Code::FixityMissingFile, Location::entry("a"));
-        assert_eq!(decide(&[check(CheckStatus::Pass)], std::slice::from_ref(&warn)), Verdict::Satisfiable);
-        assert_eq!(decide(&[check(CheckStatus::Unverifiable)], &[warn]), Verdict::Undetermined);
-        assert_eq!(decide(&[check(CheckStatus::Unverifiable)], &[err]), Verdict::NotSatisfiable);
-        assert_eq!(decide(&[check(CheckStatus::Fail)], &[]), Verdict::NotSatisfiable);
+    fn the_worst_clause_decides() {
+        use ClauseVerdict::*;
+        assert_eq!(decide(&[result(Satisfied), result(Satisfied)]), Verdict::Satisfiable);
+        assert_eq!(decide(&[result(Satisfied), result(Unverifiable)]), Verdict::Undetermined);
+        assert_eq!(decide(&[result(Unverifiable), result(Violated)]), Verdict::NotSatisfiable);
+        assert_eq!(decide(&[]), Verdict::Satisfiable);
         assert_eq!(Verdict::Undetermined.exit_code(), 3);
     }
 }

@@ -311,3 +311,34 @@ fn lint_exit_codes_and_a_bad_clause_file_is_refused_by_verify() {
     assert_eq!(run.code, 2, "an unknown parameter stops verify: {}", run.stderr);
     assert!(run.stderr.contains("algorithm"), "{}", run.stderr);
 }
+
+/// TOML as JSON, dates as `AAAA-MM-JJ` strings (how the clause schema reads a clause file).
+fn toml_to_json(v: &toml::Value) -> Value {
+    match v {
+        toml::Value::String(s) => Value::String(s.clone()),
+        toml::Value::Integer(i) => Value::from(*i),
+        toml::Value::Float(f) => Value::from(*f),
+        toml::Value::Boolean(b) => Value::Bool(*b),
+        toml::Value::Datetime(d) => Value::String(d.to_string()),
+        toml::Value::Array(a) => Value::Array(a.iter().map(toml_to_json).collect()),
+        toml::Value::Table(t) => Value::Object(t.iter().map(|(k, v)| (k.clone(), toml_to_json(v))).collect()),
+    }
+}
+
+#[test]
+fn templates_follow_the_published_clause_schema() {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/clauses.schema.json")).unwrap();
+    let schema: Value = serde_json::from_str(&text).unwrap();
+    let validator = jsonschema::options().should_validate_formats(true).build(&schema).unwrap();
+    let w = Workdir::new();
+    for t in ["data-act", "ccag-tic", "secnumcloud", "commune"] {
+        let printed = w.run(&["clauses", "init", "--template", t]);
+        let doc = toml_to_json(&toml::from_str::<toml::Value>(&printed.stdout).unwrap());
+        let errors: Vec<String> =
+            validator.iter_errors(&doc).map(|e| format!("{e} at {}", e.instance_path())).collect();
+        assert!(errors.is_empty(), "{t}: {errors:#?}");
+    }
+    let bad: Value = serde_json::json!({"reversa_clauses": "1", "clause": [{"id": "X", "kind": "fixity", "params": {"algorithm": ["md5"]}}]});
+    assert!(!validator.is_valid(&bad), "an unknown parameter is refused by the schema too");
+}
