@@ -3,7 +3,7 @@
 //! The library is laid out as the pipeline it runs, data flowing one way:
 //!
 //! ```text
-//! archive ─▶ inventory ─▶ manifest ─▶ records ─▶ completeness ─▶ checks ─▶ verdict ─▶ report
+//! archive ─▶ inventory ─▶ manifest ─▶ records ─▶ completeness ─▶ checks ─▶ clauses ─▶ verdict ─▶ report
 //! (entries)  (digests,     (declared   (read,      (counts,        (findings) (answer)  (JSON,
 //!             formats)      files)      validated,  fingerprints)                        terminal)
 //!                                       keys)

@@ -11,6 +11,7 @@
 //! Overall: **satisfiable** when every clause is satisfied, **not satisfiable** when one is
 //! violated, **undetermined** otherwise (none violated, some unverifiable).
 
+pub mod evaluate;
 pub mod kinds;
 pub mod lint;
 
@@ -268,7 +269,7 @@ pub fn evaluate(file: &ClauseFile, ev: &Evidence<'_>) -> Vec<ClauseResult> {
     file.clauses
         .iter()
         .map(|c| {
-            let outcome = kinds::evaluate(c, ev);
+            let outcome = evaluate::evaluate(c, ev);
             ClauseResult {
                 id: c.id.clone(),
                 reference: c.reference.clone(),

@@ -4,11 +4,13 @@
 
 mod args;
 mod clauses;
+mod compare;
+mod demo;
 mod profile;
 mod progress;
 mod schemas;
 
-use args::{Cli, Command, ContainerArg, FormatArg, LangArg, PackageArg, ReadArgs};
+use args::{Cli, Command, FormatArg, LangArg, ReadArgs};
 use clap::Parser;
 use reversa::finding::Lang;
 use reversa::pipeline::Plan;
@@ -27,10 +29,10 @@ fn main() -> ExitCode {
             plan.contract = a.contract.clone();
             verify(plan, &a.out, a.format, a.read.quiet)
         }),
-        Command::Fingerprint(a) => fingerprint(&a),
-        Command::Diff(a) => diff(&a),
+        Command::Fingerprint(a) => compare::fingerprint(&a),
+        Command::Diff(a) => compare::diff(&a),
         Command::Inventory(a) => inventory(&a),
-        Command::Demo(a) => demo(&a),
+        Command::Demo(a) => demo::demo(&a),
         Command::Schemas(c) => schemas::run(&c),
         Command::Clauses(c) => clauses::run(&c),
         Command::Profile(c) => profile::run(&c),
@@ -52,7 +54,7 @@ pub(crate) fn lang(l: LangArg) -> Lang {
 }
 
 /// `--profile`: a built-in name, else a file.
-fn profile_choice(arg: Option<&str>) -> anyhow::Result<ProfileChoice> {
+pub(crate) fn profile_choice(arg: Option<&str>) -> anyhow::Result<ProfileChoice> {
     let Some(arg) = arg else { return Ok(ProfileChoice::Detect) };
     if reversa::records::profile::BUILT_IN.iter().any(|(n, _)| *n == arg) {
         return Ok(ProfileChoice::BuiltIn(arg.to_string()));
@@ -65,7 +67,7 @@ fn profile_choice(arg: Option<&str>) -> anyhow::Result<ProfileChoice> {
     anyhow::bail!("--profile {arg}: neither a built-in profile ({}) nor a file", known.join(", "))
 }
 
-fn plan(path: &Path, read: &ReadArgs, profile: ProfileChoice) -> Plan {
+pub(crate) fn plan(path: &Path, read: &ReadArgs, profile: ProfileChoice) -> Plan {
     Plan {
         input: path.to_path_buf(),
         limits: reversa::archive::Limits {
@@ -83,7 +85,7 @@ fn plan(path: &Path, read: &ReadArgs, profile: ProfileChoice) -> Plan {
     }
 }
 
-fn run(plan: &Plan, quiet: bool) -> anyhow::Result<Report> {
+pub(crate) fn run(plan: &Plan, quiet: bool) -> anyhow::Result<Report> {
     let bar = progress::Bar::new(quiet);
     let report = reversa::pipeline::run(plan, &bar);
     bar.finish();
@@ -133,7 +135,7 @@ pub(crate) fn print(text: &str) {
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
-fn verify(plan: Plan, out: &Path, format: FormatArg, quiet: bool) -> anyhow::Result<u8> {
+pub(crate) fn verify(plan: Plan, out: &Path, format: FormatArg, quiet: bool) -> anyhow::Result<u8> {
     check_out_dir(&plan.input, out)?;
     std::fs::create_dir_all(out).map_err(|e| anyhow::anyhow!("cannot create {}: {e}", out.display()))?;
     let report = run(&plan, quiet)?;
@@ -146,43 +148,6 @@ fn verify(plan: Plan, out: &Path, format: FormatArg, quiet: bool) -> anyhow::Res
     Ok(report.verdict.exit_code() as u8)
 }
 
-fn fingerprint(a: &args::FingerprintArgs) -> anyhow::Result<u8> {
-    let mut plan = plan(&a.path, &a.read, profile_choice(a.profile.as_deref())?);
-    plan.fingerprints = true;
-    let report = run(&plan, a.read.quiet)?;
-    let json = report::fingerprint_json(&report);
-    match &a.out {
-        Some(file) => {
-            report::write_atomic(
-                file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")),
-                &file
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_else(|| "fingerprint.json".into()),
-                json.as_bytes(),
-            )
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", file.display()))?;
-        }
-        None => print(&json),
-    }
-    Ok(0)
-}
-
-/// Exit codes: 0 same records, 1 they differ, 2 error.
-fn diff(a: &args::DiffArgs) -> anyhow::Result<u8> {
-    let old = plan(&a.old, &a.read, profile_choice(a.profile_old.as_deref())?);
-    let new = plan(&a.new, &a.read, profile_choice(a.profile_new.as_deref())?);
-    let bar = progress::Bar::new(a.read.quiet);
-    let result = reversa::pipeline::diff(&old, &new, &bar);
-    bar.finish();
-    let d = result?;
-    match a.format {
-        FormatArg::Json => print(&reversa::diff::to_json(&d)),
-        FormatArg::Text => print(&reversa::diff::to_text(&d, lang(a.read.lang))),
-    }
-    Ok(if d.identical() { 0 } else { 1 })
-}
-
 fn inventory(a: &args::InventoryArgs) -> anyhow::Result<u8> {
     let report = run(&plan(&a.path, &a.read, ProfileChoice::Detect), a.read.quiet)?;
     match a.format {
@@ -190,54 +155,6 @@ fn inventory(a: &args::InventoryArgs) -> anyhow::Result<u8> {
         FormatArg::Text => print(&report::text::render_inventory(&report)),
     }
     Ok(0)
-}
-
-fn demo(a: &args::DemoArgs) -> anyhow::Result<u8> {
-    use reversa::demo::{DemoContainer, DemoOptions, Package};
-    let opts = DemoOptions {
-        records: a.records,
-        seed: a.seed,
-        package: match a.package {
-            PackageArg::Reversa => Package::Reversa,
-            PackageArg::Bagit => Package::Bagit,
-            PackageArg::Seda => Package::Seda,
-            PackageArg::Bare => Package::Bare,
-        },
-        container: match a.container {
-            ContainerArg::Zip => DemoContainer::Zip,
-            ContainerArg::Tar => DemoContainer::Tar,
-            ContainerArg::TarGz => DemoContainer::TarGz,
-            ContainerArg::Folder => DemoContainer::Folder,
-        },
-        defects: a.defects.clone(),
-        ..Default::default()
-    };
-    let export = reversa::demo::write_demo(&a.out, &opts)
-        .map_err(|e| anyhow::anyhow!("cannot write the demo export in {}: {e}", a.out.display()))?;
-    let l = lang(a.lang);
-    let total: u64 = export.records.values().sum();
-    eprintln!(
-        "{} {} ({} {})",
-        l.pick("Export de démonstration écrit :", "Demo export written:"),
-        export.path.display(),
-        total,
-        l.pick("enregistrements", "records"),
-    );
-    if a.no_verify {
-        return Ok(0);
-    }
-    let read = ReadArgs {
-        lang: a.lang,
-        quiet: a.quiet,
-        max_total_size: reversa::archive::Limits::default().max_total_size,
-        max_ratio: reversa::archive::Limits::default().max_ratio,
-    };
-    verify(
-        plan(&export.path, &read, ProfileChoice::Detect),
-        &a.out.join("report"),
-        FormatArg::Text,
-        read.quiet,
-    )
 }
 
 /// A thread-caching allocator: records are mapped and validated with many small allocations
