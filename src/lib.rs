@@ -4,8 +4,8 @@
 //!
 //! ```text
 //! archive ─▶ inventory ─▶ manifest ─▶ records ─▶ completeness ─▶ checks ─▶ clauses ─▶ verdict ─▶ report
-//! (entries)  (digests,     (declared   (read,      (counts,        (findings) (answer)  (JSON,
-//!             formats)      files)      validated,  fingerprints)                        terminal)
+//! (entries)  (digests,     (declared   (read,      (counts,        (findings) (per-clause (answer) (JSON,
+//!             formats)      files)      validated,  fingerprints)              verdicts)           terminal)
 //!                                       keys)
 //! ```
 //!
