@@ -2,6 +2,7 @@
 //! (`report.json`, written atomically, and the terminal summary in French or English).
 
 mod model;
+pub mod html;
 pub mod text;
 
 pub use model::*;
