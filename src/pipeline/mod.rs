@@ -40,6 +40,9 @@ pub struct Plan {
     pub diff: bool,
     /// The contract's clause file; without it, the default clause set applies.
     pub contract: Option<PathBuf>,
+    /// Keep, for the records that break a rule, the offending values in the report
+    /// (`--reveal-values`; personal data, off by default).
+    pub reveal_values: bool,
 }
 
 /// Why a run could not start or read its input.
@@ -625,6 +628,7 @@ mod tests {
             fingerprints: false,
             diff: false,
             contract: None,
+            reveal_values: false,
         };
         let report = run(&plan, &crate::archive::NoProgress).unwrap();
         let not_kept = report

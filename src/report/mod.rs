@@ -2,7 +2,9 @@
 //! (`report.json`, written atomically, and the terminal summary in French or English).
 
 mod model;
+pub mod check;
 pub mod html;
+pub mod junit;
 pub mod text;
 
 pub use model::*;

@@ -7,10 +7,31 @@ use crate::verdict::Verdict;
 use std::fmt::Write;
 
 /// How many findings the terminal shows before pointing to the JSON report.
-pub const MAX_FINDINGS_SHOWN: usize = 20;
+pub const MAX_FINDINGS_SHOWN: usize = 10;
+
+/// Where the reports were written, and whether to colour the summary.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Outputs<'a> {
+    /// `report.json`, when written.
+    pub json: Option<&'a str>,
+    /// `report.html`, when written.
+    pub html: Option<&'a str>,
+    /// ANSI colours on the verdict and the clause verdicts (a terminal, and `NO_COLOR` unset).
+    pub color: bool,
+}
+
+fn paint(s: &str, code: &str, color: bool) -> String {
+    if color { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() }
+}
 
 /// Renders the summary. `report_path` is where the JSON report was written, if it was.
 pub fn render(r: &Report, report_path: Option<&str>) -> String {
+    render_to(r, &Outputs { json: report_path, ..Default::default() })
+}
+
+/// Renders the summary, pointing to the reports written.
+pub fn render_to(r: &Report, out: &Outputs<'_>) -> String {
+    let report_path = out.json;
     let l = r.lang;
     let mut s = String::new();
     let t = |fr: &'static str, en: &'static str| l.pick(fr, en);
@@ -143,7 +164,12 @@ pub fn render(r: &Report, report_path: Option<&str>) -> String {
             if let Some(m) = &c.missing {
                 let _ = write!(reason, " — {} {m}", t("manque :", "missing:"));
             }
-            let _ = writeln!(s, "  {:<22} {:<12} {reason}", c.id, v);
+            let code = match c.verdict {
+                crate::clauses::ClauseVerdict::Satisfied => "32",
+                crate::clauses::ClauseVerdict::Violated => "1;31",
+                crate::clauses::ClauseVerdict::Unverifiable => "33",
+            };
+            let _ = writeln!(s, "  {:<22} {} {reason}", c.id, paint(&format!("{v:<12}"), code, out.color));
         }
     }
     if !r.findings.is_empty() {
@@ -194,9 +220,17 @@ pub fn render(r: &Report, report_path: Option<&str>) -> String {
             );
         }
     }
-    let _ = writeln!(s, "{} {}", t("Verdict   :", "Verdict  :"), verdict_sentence(r.verdict, l));
-    if let Some(p) = report_path {
+    let code = match r.verdict {
+        Verdict::Satisfiable => "1;32",
+        Verdict::NotSatisfiable => "1;31",
+        Verdict::Undetermined => "1;33",
+    };
+    let _ = writeln!(s, "{} {}", t("Verdict   :", "Verdict  :"), paint(verdict_sentence(r.verdict, l), code, out.color));
+    if let Some(p) = out.html {
         let _ = writeln!(s, "{} {p}", t("Rapport   :", "Report   :"));
+    }
+    if let Some(p) = report_path {
+        let _ = writeln!(s, "{} {p}", if out.html.is_some() { "            " } else { t("Rapport   :", "Report   :") });
     }
     s
 }

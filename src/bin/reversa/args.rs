@@ -26,6 +26,9 @@ pub enum Command {
     Fingerprint(FingerprintArgs),
     /// Compare two exports record by record: matched, missing, added, changed (per field).
     Diff(DiffArgs),
+    /// Reports: check that a report belongs to an archive and the inputs it names.
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// Contract exit clauses: write a template, lint a clause file, list the check kinds.
     #[command(subcommand)]
     Clauses(ClausesCommand),
@@ -70,6 +73,19 @@ pub enum SchemaFormat {
     TableSchema,
     /// JSON Schema 2020-12, as shipped.
     JsonSchema,
+}
+
+/// `reversa report …`.
+#[derive(Subcommand, Debug)]
+pub enum ReportCommand {
+    /// Confirm that a report belongs to an archive (digests) and was made with the inputs it
+    /// names (schemas, profiles, counts and clause files): exit 0 when it does, 1 when not.
+    Check {
+        /// The report.json.
+        report: PathBuf,
+        /// The export it is about.
+        archive: PathBuf,
+    },
 }
 
 /// `reversa clauses …`.
@@ -179,6 +195,13 @@ pub struct VerifyArgs {
     /// default clause set applies.
     #[arg(long, value_name = "FILE")]
     pub contract: Option<PathBuf>,
+    /// Also write a JUnit XML file: one test case per clause and per check.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Show the values of records that break a rule in the reports (personal data: off by
+    /// default).
+    #[arg(long)]
+    pub reveal_values: bool,
     /// Shared flags.
     #[command(flatten)]
     pub read: ReadArgs,

@@ -49,5 +49,6 @@ pub fn demo(a: &args::DemoArgs) -> anyhow::Result<u8> {
         &a.out.join("report"),
         FormatArg::Text,
         read.quiet,
+        &crate::Extra::default(),
     )
 }

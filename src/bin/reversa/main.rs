@@ -27,7 +27,8 @@ fn main() -> ExitCode {
             let mut plan = plan(&a.path, &a.read, profile);
             plan.counts = a.counts.clone();
             plan.contract = a.contract.clone();
-            verify(plan, &a.out, a.format, a.read.quiet)
+            plan.reveal_values = a.reveal_values;
+            verify(plan, &a.out, a.format, a.read.quiet, &Extra { junit: a.junit.clone() })
         }),
         Command::Fingerprint(a) => compare::fingerprint(&a),
         Command::Diff(a) => compare::diff(&a),
@@ -35,6 +36,7 @@ fn main() -> ExitCode {
         Command::Demo(a) => demo::demo(&a),
         Command::Schemas(c) => schemas::run(&c),
         Command::Clauses(c) => clauses::run(&c),
+        Command::Report(c) => report_check(&c),
         Command::Profile(c) => profile::run(&c),
     };
     match result {
@@ -44,6 +46,28 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `reversa report check REPORT ARCHIVE`: 0 when the report belongs to the archive and its
+/// inputs, 1 when not.
+fn report_check(c: &args::ReportCommand) -> anyhow::Result<u8> {
+    let args::ReportCommand::Check { report: path, archive } = c;
+    let text = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("{}: not a JSON report: {e}", path.display()))?;
+    let lines = report::check::check(&value, archive).map_err(|e| anyhow::anyhow!("{}: {e}", archive.display()))?;
+    let mut s = String::new();
+    for l in &lines {
+        s.push_str(&format!("{:<12} {:<40} {}\n", l.status, l.what, l.detail));
+    }
+    let bad = lines.iter().any(|l| l.status == "differs");
+    s.push_str(if bad {
+        "the report does NOT match this archive and its inputs\n"
+    } else {
+        "the report belongs to this archive and its inputs\n"
+    });
+    print(&s);
+    Ok(u8::from(bad))
 }
 
 pub(crate) fn lang(l: LangArg) -> Lang {
@@ -82,6 +106,7 @@ pub(crate) fn plan(path: &Path, read: &ReadArgs, profile: ProfileChoice) -> Plan
         fingerprints: false,
         diff: false,
         contract: None,
+        reveal_values: false,
     }
 }
 
@@ -135,15 +160,35 @@ pub(crate) fn print(text: &str) {
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
-pub(crate) fn verify(plan: Plan, out: &Path, format: FormatArg, quiet: bool) -> anyhow::Result<u8> {
+/// Where `verify` writes beyond `--out`.
+#[derive(Default)]
+pub(crate) struct Extra {
+    /// `--junit FILE`.
+    pub junit: Option<PathBuf>,
+}
+
+pub(crate) fn verify(plan: Plan, out: &Path, format: FormatArg, quiet: bool, extra: &Extra) -> anyhow::Result<u8> {
+    use std::io::IsTerminal;
     check_out_dir(&plan.input, out)?;
     std::fs::create_dir_all(out).map_err(|e| anyhow::anyhow!("cannot create {}: {e}", out.display()))?;
     let report = run(&plan, quiet)?;
-    let written = report::write_json(out, &report)
-        .map_err(|e| anyhow::anyhow!("cannot write the report in {}: {e}", out.display()))?;
+    let cannot = |e: std::io::Error| anyhow::anyhow!("cannot write the report in {}: {e}", out.display());
+    let json = report::write_json(out, &report).map_err(cannot)?;
+    let html = report::write_atomic(out, "report.html", report::html::render(&report).as_bytes()).map_err(cannot)?;
+    if let Some(file) = &extra.junit {
+        let dir = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "junit.xml".into());
+        report::write_atomic(dir, &name, report::junit::render(&report).as_bytes())
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", file.display()))?;
+    }
     match format {
         FormatArg::Json => print(&report::to_json(&report)),
-        FormatArg::Text => print(&report::text::render(&report, Some(&written.display().to_string()))),
+        FormatArg::Text => {
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            let (json, html) = (json.display().to_string(), html.display().to_string());
+            let outputs = report::text::Outputs { json: Some(&json), html: Some(&html), color };
+            print(&report::text::render_to(&report, &outputs))
+        }
     }
     Ok(report.verdict.exit_code() as u8)
 }

@@ -1,0 +1,134 @@
+//! JUnit XML (`--junit FILE`): one test case per clause and per check, so that a CI server
+//! shows them. A violated clause or a failed check is a `<failure>`; an unverifiable one is
+//! `<skipped>` with what is missing; the message is the reason, never a record value.
+
+use super::Report;
+use crate::checks::CheckStatus;
+use crate::clauses::ClauseVerdict;
+use std::fmt::Write;
+
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Renders the report as JUnit XML.
+pub fn render(r: &Report) -> String {
+    let mut clauses = String::new();
+    let (mut cf, mut cs) = (0, 0);
+    for c in &r.clauses {
+        let name = format!("{} {} ({})", c.id, c.kind, c.reference);
+        let _ = write!(clauses, "    <testcase classname=\"reversa.clauses\" name=\"{}\">", esc(&name));
+        match c.verdict {
+            ClauseVerdict::Satisfied => {}
+            ClauseVerdict::Violated => {
+                cf += 1;
+                let _ = write!(
+                    clauses,
+                    "<failure message=\"{}\">{}</failure>",
+                    esc(&c.reason),
+                    esc(&c.evidence.join("\n"))
+                );
+            }
+            ClauseVerdict::Unverifiable => {
+                cs += 1;
+                let message = match &c.missing {
+                    Some(m) => format!("{} — {m}", c.reason),
+                    None => c.reason.clone(),
+                };
+                let _ = write!(clauses, "<skipped message=\"{}\"/>", esc(&message));
+            }
+        }
+        let _ = writeln!(clauses, "</testcase>");
+    }
+    let mut checks = String::new();
+    let (mut kf, mut ks) = (0, 0);
+    for c in &r.checks {
+        let _ = write!(checks, "    <testcase classname=\"reversa.checks\" name=\"{}\">", esc(c.id));
+        let codes: Vec<String> = r
+            .findings
+            .iter()
+            .filter(|f| f.severity == crate::finding::Severity::Error)
+            .filter(|f| check_of(f.code) == c.id)
+            .map(|f| format!("{} {}", f.code, f.message))
+            .take(20)
+            .collect();
+        match c.status {
+            CheckStatus::Pass => {}
+            CheckStatus::Warn => {
+                let _ = write!(checks, "<system-out>{} warning(s)</system-out>", c.warnings);
+            }
+            CheckStatus::Fail => {
+                kf += 1;
+                let _ = write!(
+                    checks,
+                    "<failure message=\"{} error(s)\">{}</failure>",
+                    c.errors,
+                    esc(&codes.join("\n"))
+                );
+            }
+            CheckStatus::Unverifiable => {
+                ks += 1;
+                let _ = write!(checks, "<skipped message=\"unverifiable\"/>");
+            }
+        }
+        let _ = writeln!(checks, "</testcase>");
+    }
+    let total = r.clauses.len() + r.checks.len();
+    let mut s = String::new();
+    let _ = writeln!(s, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+    let _ = writeln!(
+        s,
+        "<testsuites name=\"reversa {}\" tests=\"{total}\" failures=\"{}\" skipped=\"{}\">",
+        esc(&r.archive.path),
+        cf + kf,
+        cs + ks
+    );
+    let _ = writeln!(
+        s,
+        "  <testsuite name=\"clauses\" tests=\"{}\" failures=\"{cf}\" skipped=\"{cs}\" timestamp=\"{}\">",
+        r.clauses.len(),
+        esc(&r.generated_at)
+    );
+    s.push_str(&clauses);
+    let _ = writeln!(s, "  </testsuite>");
+    let _ = writeln!(
+        s,
+        "  <testsuite name=\"checks\" tests=\"{}\" failures=\"{kf}\" skipped=\"{ks}\" timestamp=\"{}\">",
+        r.checks.len(),
+        esc(&r.generated_at)
+    );
+    s.push_str(&checks);
+    let _ = writeln!(s, "  </testsuite>\n</testsuites>");
+    s
+}
+
+/// The check a finding code belongs to.
+fn check_of(code: &str) -> &'static str {
+    match code.split('.').next().unwrap_or("") {
+        "archive" => "safety",
+        "fixity" | "manifest" => "fixity",
+        "inventory" => "formats",
+        "completeness" => "completeness",
+        "records" => match code {
+            "records.duplicate-key"
+            | "records.dangling-reference"
+            | "records.reference-unverifiable"
+            | "records.missing-attachment"
+            | "records.sequence-gap" => "cross-records",
+            _ => "records",
+        },
+        _ => "",
+    }
+}
