@@ -164,7 +164,8 @@ fn run_full(
     let mut needs = crate::completeness::needs(counts.as_ref());
     needs.fingerprints |= plan.fingerprints;
     needs.diff = plan.diff;
-    let records_plan = RecordsPlan::new(&plan.profile, &run_date(), &needs)?;
+    let mut records_plan = RecordsPlan::new(&plan.profile, &run_date(), &needs)?;
+    records_plan.reveal = plan.reveal_values;
     let archive = Archive::open(&plan.input)?;
     let scanned = match archive.listing() {
         Some(listing) => scan_random_access(&archive, listing, plan, &records_plan, docs.as_ref(), progress),

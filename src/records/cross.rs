@@ -47,7 +47,7 @@ fn duplicates(keys: &[Keyed]) -> (u64, Vec<(u32, u64)>) {
 }
 
 fn loc(paths: &[&str], (file, row): (u32, u64)) -> RecordLocation {
-    RecordLocation { path: paths[file as usize].to_string(), sheet: None, row, record: 0 }
+    RecordLocation { path: paths[file as usize].to_string(), sheet: None, row, record: 0, value: None }
 }
 
 fn ranges(sorted: &[u64]) -> (u64, Vec<String>) {
@@ -213,14 +213,26 @@ pub fn finish(plan: &RecordsPlan, files: Vec<FileOutcome>, inv: &Inventory<'_>) 
             }
             for ((field, rule), st) in &f.stats.errors {
                 let e = errors.entry((field.clone(), rule.clone())).or_default();
-                let locs: Vec<RecordLocation> =
-                    st.samples.iter().map(|p| RecordLocation::at(&f.path, p)).collect();
+                let locs: Vec<RecordLocation> = st
+                    .samples
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| RecordLocation {
+                        value: st.values.get(i).cloned(),
+                        ..RecordLocation::at(&f.path, p)
+                    })
+                    .collect();
                 for l in locs {
                     if e.1.len() < super::process::SAMPLES {
                         e.1.push(l);
                     }
                 }
-                e.0.merge(RuleStats { count: st.count, column: st.column.clone(), samples: Vec::new() });
+                e.0.merge(RuleStats {
+                    count: st.count,
+                    column: st.column.clone(),
+                    samples: Vec::new(),
+                    values: Vec::new(),
+                });
             }
         }
         for ((field, rule), (st, locations)) in errors {

@@ -98,6 +98,8 @@ pub struct RecordsPlan {
     pub dates: Dates,
     /// What to aggregate, per dataset (registry order).
     pub aggregates: Vec<aggregate::DatasetAgg>,
+    /// Keep the offending values of records that break a rule (`--reveal-values`).
+    pub reveal: bool,
 }
 
 /// Aggregates asked for beyond the schemas' defaults: by a counts file, or for fingerprints.
@@ -182,6 +184,7 @@ impl RecordsPlan {
             detected: matches!(choice, ProfileChoice::Detect),
             dates: Dates { list_date: list_date.unwrap_or_else(|| today.clone()), today },
             aggregates,
+            reveal: false,
         })
     }
 
@@ -230,6 +233,7 @@ impl RecordsPlan {
         let dataset = &self.registry.datasets[map.dataset];
         let mut sink =
             process::FileSink::new(dataset, &self.aggregates[map.dataset], map.mapper.clone(), &self.dates);
+        sink.reveal = self.reveal;
         let mut chained = std::io::Cursor::new(head).chain(input);
         let result = read::read(kind, &map.options, &dataset.name, &mut chained, &mut sink);
         let (stats, collected, columns, mapper, aggregates) = sink.finish();

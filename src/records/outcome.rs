@@ -88,12 +88,21 @@ pub struct RecordLocation {
     pub row: u64,
     /// 1-based record number in the file (0 when unknown).
     pub record: u64,
+    /// The offending value, only with `--reveal-values` (personal data).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
 }
 
 impl RecordLocation {
     /// From a reader position.
     pub fn at(path: &str, p: &Position) -> Self {
-        RecordLocation { path: path.to_string(), sheet: p.sheet.clone(), row: p.row, record: p.record }
+        RecordLocation {
+            path: path.to_string(),
+            sheet: p.sheet.clone(),
+            row: p.row,
+            record: p.record,
+            value: None,
+        }
     }
 }
 

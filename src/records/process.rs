@@ -36,6 +36,8 @@ pub struct RuleStats {
     pub column: Option<String>,
     /// The first locations.
     pub samples: Vec<Position>,
+    /// With `--reveal-values`, the offending values at those locations (else empty).
+    pub values: Vec<String>,
 }
 
 impl RuleStats {
@@ -101,6 +103,8 @@ pub struct FileStats {
 /// What checking one record gave: the rules it breaks and its keys.
 struct Checked {
     errors: Vec<(String, String)>,
+    /// With `--reveal-values`: each error's field value as text.
+    values: Vec<Option<String>>,
     keys: RecordKeys,
     agg: super::aggregate::RecordAgg,
 }
@@ -134,6 +138,8 @@ pub struct FileSink<'a> {
     column_names: BTreeMap<usize, Option<String>>,
     /// The sheet the batched records come from (spreadsheets).
     sheet: Option<String>,
+    /// Keep offending values (`--reveal-values`).
+    pub reveal: bool,
 }
 
 impl<'a> FileSink<'a> {
@@ -160,6 +166,7 @@ impl<'a> FileSink<'a> {
             columns: Columns::default(),
             column_names: BTreeMap::new(),
             sheet: None,
+            reveal: false,
         }
     }
 
@@ -179,7 +186,8 @@ impl<'a> FileSink<'a> {
         // aggregation below is sequential.
         self.mapper.resolve(&self.columns);
         let batch = std::mem::take(&mut self.batch);
-        let (dataset, dates, mapper, agg) = (self.dataset, self.dates, &self.mapper, self.agg);
+        let (dataset, dates, mapper, agg, reveal) =
+            (self.dataset, self.dates, &self.mapper, self.agg, self.reveal);
         let checked: Vec<Checked> = batch
             .par_iter()
             .map(|raw| {
@@ -188,8 +196,22 @@ impl<'a> FileSink<'a> {
                 let value = Value::Object(map);
                 // A diff compares records: it needs neither the rules nor the cross-record keys.
                 let diffing = agg.diff.is_some();
+                let errors = if diffing { Vec::new() } else { violations(dataset, dates, &value, &applied) };
+                let values = if reveal {
+                    errors
+                        .iter()
+                        .map(|(f, _)| match value.get(f) {
+                            Some(Value::String(s)) => Some(s.clone()),
+                            Some(v) => Some(v.to_string()),
+                            None => None,
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                };
                 Checked {
-                    errors: if diffing { Vec::new() } else { violations(dataset, dates, &value, &applied) },
+                    errors,
+                    values,
                     keys: if diffing { RecordKeys::default() } else { keys(dataset, &value) },
                     agg: super::aggregate::record(agg, &value),
                 }
@@ -202,7 +224,7 @@ impl<'a> FileSink<'a> {
             } else {
                 self.stats.invalid += 1;
             }
-            for (field, rule) in c.errors {
+            for (i, (field, rule)) in c.errors.into_iter().enumerate() {
                 let column = match dataset.field(&field) {
                     Some(fi) => self
                         .column_names
@@ -214,6 +236,9 @@ impl<'a> FileSink<'a> {
                 let e = self.stats.errors.entry((field, rule)).or_default();
                 if e.column.is_none() {
                     e.column = column;
+                }
+                if self.reveal && e.values.len() < SAMPLES {
+                    e.values.push(c.values.get(i).cloned().flatten().unwrap_or_default());
                 }
                 e.add(&raw.position);
             }

@@ -94,7 +94,11 @@ pub fn check(report: &Value, archive: &Path) -> std::io::Result<Vec<Line>> {
             let mine = reg.as_ref().and_then(|r| r.get(name)).map(|d| d.sha256.clone());
             let theirs = s["sha256"].as_str().unwrap_or_default();
             out.push(match mine {
-                Some(m) => line(format!("schema {name}"), Some(m == theirs), format!("report {theirs}, this build {m}")),
+                Some(m) => line(
+                    format!("schema {name}"),
+                    Some(m == theirs),
+                    format!("report {theirs}, this build {m}"),
+                ),
                 None => line(format!("schema {name}"), None, "not in this build".into()),
             });
         }
@@ -111,7 +115,9 @@ pub fn check(report: &Value, archive: &Path) -> std::io::Result<Vec<Line>> {
             None => std::fs::read(origin).ok().map(|b| hex::encode(sha2::Sha256::digest(&b))),
         };
         out.push(match mine {
-            Some(m) => line(format!("profile {name}"), Some(m == theirs), format!("report {theirs}, found {m}")),
+            Some(m) => {
+                line(format!("profile {name}"), Some(m == theirs), format!("report {theirs}, found {m}"))
+            }
             None => line(format!("profile {name}"), None, format!("{origin} not found")),
         });
     }

@@ -1,10 +1,10 @@
 //! Stage 6 — the report: the model built from the stages' outputs, and its renderers
 //! (`report.json`, written atomically, and the terminal summary in French or English).
 
-mod model;
 pub mod check;
 pub mod html;
 pub mod junit;
+mod model;
 pub mod text;
 
 pub use model::*;
@@ -175,6 +175,7 @@ pub fn build(i: Inputs<'_>) -> Report {
                 Some((path, sha256)) => ClausesRef { path: path.clone(), sha256: Some(sha256.clone()) },
                 None => ClausesRef { path: "default".into(), sha256: None },
             },
+            reveal_values: i.plan.reveal_values,
         },
         archive: ArchiveInfo {
             path: i.plan.input.display().to_string(),

@@ -73,6 +73,8 @@ pub struct Reproducibility {
     pub counts: Option<CountsRef>,
     /// The clause file applied: its path and SHA-256, or `default`.
     pub clauses: ClausesRef,
+    /// Whether the report shows offending values (`--reveal-values`): it then holds personal data.
+    pub reveal_values: bool,
 }
 
 /// The clause file applied, as written in the report.

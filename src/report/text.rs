@@ -225,12 +225,21 @@ pub fn render_to(r: &Report, out: &Outputs<'_>) -> String {
         Verdict::NotSatisfiable => "1;31",
         Verdict::Undetermined => "1;33",
     };
-    let _ = writeln!(s, "{} {}", t("Verdict   :", "Verdict  :"), paint(verdict_sentence(r.verdict, l), code, out.color));
+    let _ = writeln!(
+        s,
+        "{} {}",
+        t("Verdict   :", "Verdict  :"),
+        paint(verdict_sentence(r.verdict, l), code, out.color)
+    );
     if let Some(p) = out.html {
         let _ = writeln!(s, "{} {p}", t("Rapport   :", "Report   :"));
     }
     if let Some(p) = report_path {
-        let _ = writeln!(s, "{} {p}", if out.html.is_some() { "            " } else { t("Rapport   :", "Report   :") });
+        let _ = writeln!(
+            s,
+            "{} {p}",
+            if out.html.is_some() { "            " } else { t("Rapport   :", "Report   :") }
+        );
     }
     s
 }

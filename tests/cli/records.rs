@@ -108,7 +108,8 @@ fn record_values_never_appear_in_the_outputs() {
     let export = w.demo(&["--defect", "invalid-date", "--defect", "under-age", "--container", "folder"]);
     let run = w.verify(&export, &["--format", "json"]);
     let report = std::fs::read_to_string(w.path().join("out/report.json")).unwrap();
-    let outputs = [report.as_str(), run.stdout.as_str(), run.stderr.as_str()];
+    let html = std::fs::read_to_string(w.path().join("out/report.html")).unwrap();
+    let outputs = [report.as_str(), html.as_str(), run.stdout.as_str(), run.stderr.as_str()];
     // The bad values themselves, and names and birth dates read from the records.
     let mut secrets = vec!["2021-02-30".to_string(), "2015-06-01".to_string()];
     let electeurs = std::fs::read_to_string(export.join("donnees/electeurs.csv")).unwrap();
@@ -126,6 +127,11 @@ fn record_values_never_appear_in_the_outputs() {
     for s in &secrets {
         assert!(!text.stdout.contains(s.as_str()), "value {s:?} leaked in the summary");
     }
+    // Asked for explicitly, the faulty values are shown (and the report says so).
+    let revealed = w.verify(&export, &["--reveal-values"]);
+    let report = std::fs::read_to_string(w.path().join("out/report.json")).unwrap();
+    assert!(report.contains("2021-02-30") && report.contains("2015-06-01"));
+    assert_eq!(revealed.report()["reproducibility"]["reveal_values"], true);
 }
 
 /// Copies a committed sample into a folder export of its own.

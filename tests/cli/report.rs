@@ -172,3 +172,77 @@ fn a_run_killed_midway_leaves_no_report() {
     }
     assert!(killed_midway > 0, "no run was interrupted before its report: the export is too small");
 }
+
+#[test]
+fn two_runs_write_the_same_reports() {
+    let w = Workdir::new();
+    let export = w.demo(&["--defect", "invalid-date", "--defect", "acte-gap"]);
+    w.verify(&export, &[]);
+    let (json1, html1) = (
+        std::fs::read(w.path().join("out/report.json")).unwrap(),
+        std::fs::read(w.path().join("out/report.html")).unwrap(),
+    );
+    w.verify(&export, &[]);
+    assert!(
+        json1 == std::fs::read(w.path().join("out/report.json")).unwrap(),
+        "report.json differs between runs"
+    );
+    assert!(
+        html1 == std::fs::read(w.path().join("out/report.html")).unwrap(),
+        "report.html differs between runs"
+    );
+}
+
+#[test]
+fn junit_has_one_case_per_clause_and_per_check() {
+    let w = Workdir::new();
+    let export = w.demo(&["--defect", "missing-scan"]);
+    let junit = w.path().join("ci/junit.xml");
+    std::fs::create_dir_all(junit.parent().unwrap()).unwrap();
+    let run = w.verify(&export, &["--junit", junit.to_str().unwrap()]);
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    let clauses = run.report()["clauses"].as_array().unwrap().len();
+    let checks = run.report()["checks"].as_array().unwrap().len();
+    assert_eq!(xml.matches("<testcase ").count(), clauses + checks);
+    assert!(xml.starts_with("<?xml"));
+    // missing-scan: the cross-records check fails, and so does its default clause.
+    assert!(xml.contains("name=\"cross-records\"><failure"), "{xml}");
+    assert!(xml.contains("DEFAUT-COHERENCE"));
+    assert_eq!(xml.matches("<failure").count(), 2, "{xml}");
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => panic!("JUnit XML is well-formed: {e}"),
+        }
+    }
+}
+
+#[test]
+fn report_check_tells_whether_a_report_belongs_to_an_archive() {
+    let w = Workdir::new();
+    for container in ["zip", "folder"] {
+        let export = w.demo(&["--container", container]);
+        w.verify(&export, &[]);
+        let report = w.path().join(format!("report-{container}.json"));
+        std::fs::copy(w.path().join("out/report.json"), &report).unwrap();
+        let ok = w.run(&["report", "check", report.to_str().unwrap(), export.to_str().unwrap()]);
+        assert_eq!(ok.code, 0, "{container}: {}{}", ok.stdout, ok.stderr);
+        assert!(ok.stdout.contains("belongs"));
+        // Another archive: the digests differ.
+        let other = w.path().join(format!("other-{container}"));
+        if container == "zip" {
+            let mut bytes = std::fs::read(&export).unwrap();
+            bytes.extend_from_slice(b"x");
+            std::fs::write(&other, bytes).unwrap();
+        } else {
+            std::fs::create_dir_all(&other).unwrap();
+            std::fs::write(other.join("a.txt"), "a").unwrap();
+        }
+        let bad = w.run(&["report", "check", report.to_str().unwrap(), other.to_str().unwrap()]);
+        assert_eq!(bad.code, 1, "{container}: {}", bad.stdout);
+        assert!(bad.stdout.contains("differs"));
+        std::fs::remove_dir_all(w.path().join("demo")).ok();
+    }
+}

@@ -52,10 +52,12 @@ fn main() -> ExitCode {
 /// inputs, 1 when not.
 fn report_check(c: &args::ReportCommand) -> anyhow::Result<u8> {
     let args::ReportCommand::Check { report: path, archive } = c;
-    let text = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
-    let value: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("{}: not a JSON report: {e}", path.display()))?;
-    let lines = report::check::check(&value, archive).map_err(|e| anyhow::anyhow!("{}: {e}", archive.display()))?;
+    let text =
+        std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| anyhow::anyhow!("{}: not a JSON report: {e}", path.display()))?;
+    let lines =
+        report::check::check(&value, archive).map_err(|e| anyhow::anyhow!("{}: {e}", archive.display()))?;
     let mut s = String::new();
     for l in &lines {
         s.push_str(&format!("{:<12} {:<40} {}\n", l.status, l.what, l.detail));
@@ -167,24 +169,33 @@ pub(crate) struct Extra {
     pub junit: Option<PathBuf>,
 }
 
-pub(crate) fn verify(plan: Plan, out: &Path, format: FormatArg, quiet: bool, extra: &Extra) -> anyhow::Result<u8> {
+pub(crate) fn verify(
+    plan: Plan,
+    out: &Path,
+    format: FormatArg,
+    quiet: bool,
+    extra: &Extra,
+) -> anyhow::Result<u8> {
     use std::io::IsTerminal;
     check_out_dir(&plan.input, out)?;
     std::fs::create_dir_all(out).map_err(|e| anyhow::anyhow!("cannot create {}: {e}", out.display()))?;
     let report = run(&plan, quiet)?;
     let cannot = |e: std::io::Error| anyhow::anyhow!("cannot write the report in {}: {e}", out.display());
     let json = report::write_json(out, &report).map_err(cannot)?;
-    let html = report::write_atomic(out, "report.html", report::html::render(&report).as_bytes()).map_err(cannot)?;
+    let html =
+        report::write_atomic(out, "report.html", report::html::render(&report).as_bytes()).map_err(cannot)?;
     if let Some(file) = &extra.junit {
         let dir = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "junit.xml".into());
+        let name =
+            file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "junit.xml".into());
         report::write_atomic(dir, &name, report::junit::render(&report).as_bytes())
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", file.display()))?;
     }
     match format {
         FormatArg::Json => print(&report::to_json(&report)),
         FormatArg::Text => {
-            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            let color =
+                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
             let (json, html) = (json.display().to_string(), html.display().to_string());
             let outputs = report::text::Outputs { json: Some(&json), html: Some(&html), color };
             print(&report::text::render_to(&report, &outputs))
