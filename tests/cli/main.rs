@@ -3,6 +3,7 @@
 mod workdir;
 
 mod archive;
+mod browser;
 mod clauses;
 mod completeness;
 mod demo;
