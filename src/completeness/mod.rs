@@ -195,6 +195,19 @@ fn vendor(
         }
         _ => {}
     }
+    // A vendor-declared figure the export does not meet is a shortfall too.
+    let failed: Vec<(String, u64, u64, String)> = out
+        .entries
+        .iter()
+        .filter(|e| e.declared_by == DeclaredBy::Vendor && e.status == "fail")
+        .map(|e| {
+            let n = |v: &serde_json::Value| v.as_u64().unwrap_or(0);
+            (e.dataset.clone(), n(&e.expected), n(&e.found), e.source.clone())
+        })
+        .collect();
+    for (dataset, expected, found, source) in failed {
+        push_fail(out, Code::CompletenessCountMismatch, &dataset, "*", expected, found, &source);
+    }
     out.checked |= !out.entries.is_empty();
 }
 

@@ -1178,6 +1178,9 @@ fn records(s: &mut String, r: &Report) {
                 if let Some(sep) = &f.delimiter {
                     let sep = match sep.as_str() {
                         "\t" => l.pick("tabulation", "tab").to_string(),
+                        "," => l.pick("virgule", "comma").to_string(),
+                        ";" => l.pick("point-virgule", "semicolon").to_string(),
+                        "|" => l.pick("barre verticale", "vertical bar").to_string(),
                         other => format!("<code>{}</code>", escape(other)),
                     };
                     w!(reading, ", {} {sep}", l.pick("séparateur", "delimiter"));
@@ -1209,7 +1212,7 @@ fn records(s: &mut String, r: &Report) {
                 }
                 w!(
                     s,
-                    "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{reading}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
+                    "<tr><td><code>{}</code></td><td class=\"path\"><code>{}</code></td><td>{reading}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
                     escape(&d.name),
                     escape(&f.path),
                     int(f.records, l),
@@ -1351,7 +1354,7 @@ fn inventory(s: &mut String, r: &Report) {
             };
             w!(
                 s,
-                "<tr><td>{path}</td><td class=\"num\">{}</td><td>{format}</td><td>{openness}</td><td>{}</td><td><code class=\"hash\">{}</code></td></tr>\n",
+                "<tr><td class=\"path\">{path}</td><td class=\"num\">{}</td><td>{format}</td><td>{openness}</td><td>{}</td><td><code class=\"hash\">{}</code></td></tr>\n",
                 f.size.map(|n| int(n, l)).unwrap_or_else(|| "—".into()),
                 escape(f.encoding.map(|e| e.as_str()).unwrap_or("—")),
                 escape(f.digests.sha256.as_deref().unwrap_or("—")),
@@ -1517,7 +1520,7 @@ fn page_rules(s: &mut String, r: &Report) {
     let pages = css_string("page ");
     w!(
         s,
-        "@page {{\n  size: A4;\n  margin: 15mm;\n  @top-center {{ content: {header}; font-size: 7.5pt; color: #555; }}\n  @bottom-right {{ content: {pages} counter(page) \" / \" counter(pages); font-size: 7.5pt; color: #555; }}\n}}\n"
+        "@page {{\n  size: A4;\n  margin: 15mm;\n  @top-center {{ content: {header}; font-family: system-ui, sans-serif; font-size: 7.5pt; color: #555; }}\n  @bottom-right {{ content: {pages} counter(page) \" / \" counter(pages); font-family: system-ui, sans-serif; font-size: 7.5pt; color: #555; }}\n}}\n"
     );
 }
 
@@ -1552,15 +1555,17 @@ code, .hash { overflow-wrap: anywhere; }
 td.code code { overflow-wrap: normal; }
 td.link { white-space: nowrap; }
 .subtitle, .muted, .source, figcaption { color: var(--muted); }
-.muted, .source, figcaption { font-size: .88rem; }
+.muted, .source, figcaption { font-size: .88em; }
 .missing { color: var(--warn); }
 .ko { color: var(--ko); }
-table { border-collapse: collapse; width: 100%; margin: .4rem 0 1rem; font-size: .88rem; }
+table { border-collapse: collapse; width: 100%; margin: .4rem 0 1rem; font-size: .88em; }
 th, td { border: 1px solid var(--line); padding: .28rem .45rem; text-align: left; vertical-align: top; }
 thead th { background: var(--head); font-weight: 600; }
 th.num, td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.total th, tr.total td { background: var(--head); font-weight: 600; }
-td.locs { font-size: .84rem; }
+td.locs { font-size: .92em; min-width: 13em; }
+td.path { min-width: 13em; }
+th.num { white-space: normal; }
 .verdict {
   border: 2px solid; border-left-width: 10px; border-radius: 6px; padding: .8rem 1rem; margin: 1rem 0 1.4rem;
   break-inside: avoid;
@@ -1568,7 +1573,7 @@ td.locs { font-size: .84rem; }
 .v-ok { border-color: var(--ok); background: var(--ok-bg); }
 .v-ko { border-color: var(--ko); background: var(--ko-bg); }
 .v-warn { border-color: var(--warn-line); background: var(--warn-bg); }
-.verdict-sentence { font-size: 1.25rem; font-weight: 700; margin: 0 0 .35rem; }
+.verdict-sentence { font-size: 1.25em; font-weight: 700; margin: 0 0 .35rem; }
 .v-ok .verdict-sentence { color: var(--ok); }
 .v-ko .verdict-sentence { color: var(--ko); }
 .v-warn .verdict-sentence { color: var(--warn); }
@@ -1576,7 +1581,7 @@ td.locs { font-size: .84rem; }
 ul.checks { list-style: none; padding: 0; margin: .5rem 0 0; display: flex; flex-wrap: wrap; gap: .3rem .45rem; }
 .badge {
   display: inline-block; padding: .03rem .5rem; border: 1px solid; border-radius: 999px;
-  font-size: .8rem; font-weight: 600; white-space: nowrap; line-height: 1.35;
+  font-size: .85em; font-weight: 600; white-space: nowrap; line-height: 1.35;
 }
 .b-ok { color: var(--ok); background: var(--ok-bg); border-color: var(--ok); }
 .b-ko { color: var(--ko); background: var(--ko-bg); border-color: var(--ko); }
@@ -1592,7 +1597,7 @@ dl.facts dd { margin: 0; }
 .evidence h4 { margin-top: .2rem; }
 blockquote { margin: .4rem 0; padding: .25rem .8rem; border-left: 3px solid var(--line); color: #333; font-style: italic; }
 ul.proofs { margin: .3rem 0 .5rem; padding-left: 1.3rem; }
-.back { margin: 0; font-size: .82rem; }
+.back { margin: 0; font-size: .82em; }
 figure.chart { margin: .5rem 0 1rem; break-inside: avoid; }
 figure.chart svg { display: block; width: 100%; max-width: 900px; height: auto; }
 figure.chart text { fill: #1f2328; }
@@ -1602,9 +1607,9 @@ rect.found.fail { fill: #c62828; }
 rect.found.neutral { fill: #4b6a88; }
 details { margin: .5rem 0 1rem; }
 details > summary { cursor: pointer; font-weight: 600; padding: .3rem 0; }
-.hint { font-weight: 400; color: var(--muted); font-size: .85rem; }
+.hint { font-weight: 400; color: var(--muted); font-size: .85em; }
 .print-header { display: none; }
-footer { margin-top: 2.5rem; padding-top: .5rem; border-top: 1px solid var(--line); color: var(--muted); font-size: .82rem; }
+footer { margin-top: 2.5rem; padding-top: .5rem; border-top: 1px solid var(--line); color: var(--muted); font-size: .82em; }
 @media print {
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   body { font-size: 9.5pt; line-height: 1.35; }

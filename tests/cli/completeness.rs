@@ -48,6 +48,15 @@ fn the_manifest_declared_counts_are_checked_as_vendor_declared() {
             .iter()
             .all(|e| e["declared_by"] == "vendor" && e["status"] == "pass" && e["source"] == "manifest.json")
     );
+    // A dataset the manifest declares but the export lacks: a vendor-declared shortfall.
+    let short = w.verify(&w.demo(&["--defect", "missing-file"]), &[]);
+    let f = short.findings("completeness.count-mismatch");
+    assert_eq!(f.len(), 1, "{:?}", short.codes());
+    assert_eq!(
+        (f[0]["params"]["dataset"].as_str(), f[0]["params"]["found"].as_str()),
+        (Some("mouvements"), Some("0"))
+    );
+    std::fs::remove_dir_all(w.path().join("demo")).unwrap();
     let bag = w.verify(&w.demo(&["--package", "bagit"]), &[]);
     let files = entries(&bag, "files");
     assert_eq!(files.len(), 1);
