@@ -246,3 +246,12 @@ fn report_check_tells_whether_a_report_belongs_to_an_archive() {
         std::fs::remove_dir_all(w.path().join("demo")).ok();
     }
 }
+
+#[test]
+fn the_summary_points_to_both_reports_without_colour_in_a_pipe() {
+    let w = Workdir::new();
+    let run = w.verify(&fixture("clean.zip"), &[]);
+    assert!(!run.stdout.contains('\x1b'), "no ANSI colour when stdout is not a terminal");
+    assert!(run.stdout.contains("report.html") && run.stdout.contains("report.json"), "{}", run.stdout);
+    assert!(run.stdout.lines().count() < 45, "the summary stays short:\n{}", run.stdout);
+}
