@@ -82,7 +82,8 @@ fn bench(c: &mut Criterion) {
     g.bench_function("csv-read", |b| {
         b.iter(|| {
             let mut count = Count(0);
-            read::read(ReaderKind::Csv, &ReaderOptions::default(), "actes", &mut &csv[..], &mut count).unwrap();
+            read::read(ReaderKind::Csv, &ReaderOptions::default(), "actes", &mut &csv[..], &mut count)
+                .unwrap();
             black_box(count.0)
         })
     });
@@ -101,10 +102,14 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("key-hash", |b| {
         let key = vec!["id_acte".to_string()];
-        b.iter(|| black_box(values.iter().filter_map(|v| key_hash(v.as_object()?, &key)).fold(0u64, |a, h| a ^ h)))
+        b.iter(|| {
+            black_box(values.iter().filter_map(|v| key_hash(v.as_object()?, &key)).fold(0u64, |a, h| a ^ h))
+        })
     });
     g.bench_function("record-digest", |b| {
-        b.iter(|| black_box(values.iter().filter_map(|v| Some(digest(v.as_object()?)[0])).fold(0u8, |a, d| a ^ d)))
+        b.iter(|| {
+            black_box(values.iter().filter_map(|v| Some(digest(v.as_object()?)[0])).fold(0u8, |a, d| a ^ d))
+        })
     });
     let agg = DatasetAgg::default();
     g.bench_function("file-sink (map + validate + keys, all cores)", |b| {

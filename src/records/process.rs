@@ -128,6 +128,8 @@ pub struct FileSink<'a> {
     mapper: Mapper,
     dates: &'a Dates,
     batch: Vec<RawRecord>,
+    /// Records of `batch` in use (the others keep their allocations for the next batch).
+    batch_len: usize,
     /// Validation figures.
     pub stats: FileStats,
     /// Cross-record material.
@@ -157,6 +159,7 @@ impl<'a> FileSink<'a> {
             mapper,
             dates,
             batch: Vec::with_capacity(BATCH),
+            batch_len: 0,
             stats: FileStats::default(),
             collected: Collected {
                 uniques: vec![Vec::new(); dataset.unique.len()],
@@ -179,7 +182,7 @@ impl<'a> FileSink<'a> {
     }
 
     fn flush(&mut self) {
-        if self.batch.is_empty() {
+        if self.batch_len == 0 {
             return;
         }
         // Mapping, validation and key hashing run in parallel over the batch; only the
@@ -188,7 +191,8 @@ impl<'a> FileSink<'a> {
         let batch = std::mem::take(&mut self.batch);
         let (dataset, dates, mapper, agg, reveal) =
             (self.dataset, self.dates, &self.mapper, self.agg, self.reveal);
-        let checked: Vec<Checked> = batch
+        let used = self.batch_len;
+        let checked: Vec<Checked> = batch[..used]
             .par_iter()
             .map(|raw| {
                 let mut map = Map::new();
@@ -217,7 +221,7 @@ impl<'a> FileSink<'a> {
                 }
             })
             .collect();
-        for (raw, c) in batch.iter().zip(checked) {
+        for (raw, c) in batch[..used].iter().zip(checked) {
             self.stats.records += 1;
             if c.errors.is_empty() {
                 self.stats.valid += 1;
@@ -246,7 +250,7 @@ impl<'a> FileSink<'a> {
             self.aggregates.add(c.agg, raw.position.row);
         }
         self.batch = batch;
-        self.batch.clear();
+        self.batch_len = 0;
     }
 }
 
@@ -263,8 +267,12 @@ impl RecordSink for FileSink<'_> {
             // Self-describing formats (JSON, XML) only add columns: indexes stay valid.
             self.columns = columns.clone();
         }
-        self.batch.push(record.clone());
-        if self.batch.len() >= BATCH {
+        match self.batch.get_mut(self.batch_len) {
+            Some(slot) => slot.copy_from(record),
+            None => self.batch.push(record.clone()),
+        }
+        self.batch_len += 1;
+        if self.batch_len >= BATCH {
             self.flush();
         }
         true

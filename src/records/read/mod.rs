@@ -242,6 +242,16 @@ impl RawRecord {
         }
     }
 
+    /// Makes this record a copy of `o`, reusing this one's allocations (batches keep their
+    /// records from one batch to the next).
+    pub fn copy_from(&mut self, o: &RawRecord) {
+        self.position.sheet.clone_from(&o.position.sheet);
+        self.position.row = o.position.row;
+        self.position.record = o.position.record;
+        self.values.clone_from(&o.values);
+        self.width = o.width;
+    }
+
     /// The value of column `i`.
     pub fn get(&self, i: usize) -> Option<&str> {
         self.values.get(i).and_then(|v| v.as_deref())
