@@ -70,7 +70,15 @@ if [ "$PEERS" = 1 ]; then
   ELECTEURS_ROWS=$(($(wc -l < "$PEER/electeurs.csv") - 1))
   ELECTEURS_BYTES=$(stat -c %s "$PEER/electeurs.csv")
   "$BIN" schemas show electeurs > "$PEER/electeurs.schema.json"
-  "$BIN" schemas export --format table-schema --dataset electeurs > "$PEER/electeurs.tableschema.json"
+  # One file alone: its foreign keys (to bureaux) would stop frictionless before any row, and
+  # frictionless reads fields by position: keep the file's columns, in its order.
+  "$BIN" schemas export --format table-schema --dataset electeurs \
+    | python3 -c 'import json,sys
+s = json.load(sys.stdin); s.pop("foreignKeys", None)
+header = open(sys.argv[1], encoding="utf-8").readline().strip().split(",")
+by_name = {f["name"]: f for f in s["fields"]}
+s["fields"] = [by_name[h] for h in header if h in by_name]
+json.dump(s, sys.stdout)' "$PEER/electeurs.csv" > "$PEER/electeurs.tableschema.json"
   echo "reversa verify (electeurs.csv only)" >&2
   mkdir -p "$PEER/only" && cp "$PEER/electeurs.csv" "$PEER/only/"
   measure "reversa verify (electeurs.csv)" "$ELECTEURS_ROWS" "$ELECTEURS_BYTES" "$BIN" verify "$PEER/only" --out "$PEER/report" --quiet --profile reversa-v1
@@ -94,7 +102,7 @@ if [ "$PEERS" = 1 ]; then
   if [ -x "$PEER/venv/bin/frictionless" ]; then
     echo "measured: frictionless $("$PEER/venv/bin/frictionless" --version 2>/dev/null | head -1)" >&2
     measure "frictionless validate (electeurs.csv)" "$ELECTEURS_ROWS" "$ELECTEURS_BYTES" \
-      "$PEER/venv/bin/frictionless" validate --schema "$PEER/electeurs.tableschema.json" "$PEER/electeurs.csv"
+      sh -c "cd '$PEER' && exec venv/bin/frictionless validate --schema electeurs.tableschema.json electeurs.csv"
   fi
   if [ -x "$PEER/venv/bin/bagit.py" ]; then
     BAG="$WORK/bag$RECORDS"
