@@ -232,7 +232,7 @@ impl Mapper {
         if self.identity {
             for (f, idx) in self.identity_index.iter().enumerate() {
                 if let Some(v) = idx.and_then(|i| record.get(i)) {
-                    let v = v.trim();
+                    let v = trim(v);
                     if !v.is_empty() {
                         out.insert(self.names[f].clone(), typed(v, self.types[f]));
                     }
@@ -279,6 +279,16 @@ impl Mapper {
     }
 }
 
+/// `str::trim`, with a fast path for the common value that starts and ends with a visible
+/// ASCII character (Unicode whitespace is only checked when an end is not one).
+fn trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    match (b.first(), b.last()) {
+        (Some(&f), Some(&l)) if f > b' ' && f < 0x7f && l > b' ' && l < 0x7f => s,
+        _ => s.trim(),
+    }
+}
+
 /// Finds a column: exact name, else trimmed and case-insensitive.
 fn find(columns: &Columns, name: &str) -> Option<usize> {
     columns.get(name).or_else(|| {
@@ -292,7 +302,7 @@ fn find(columns: &Columns, name: &str) -> Option<usize> {
 fn transform(r: &Compiled, value: &str) -> Option<Result<String, String>> {
     let mut v: &str = value;
     if r.trim {
-        v = v.trim();
+        v = trim(v);
     }
     let split_owned;
     if let Some((sep, part)) = &r.split {
@@ -524,6 +534,13 @@ code_lieu_deces = { columns = ["dep", "com"] }
         assert_eq!(out["nom"], "Durand");
         assert!(!out.contains_key("prenoms"), "empty is absent");
         assert_eq!(m.unused_columns(&cols), ["extra"]);
+    }
+
+    #[test]
+    fn trim_fast_path_agrees_with_str_trim() {
+        for s in ["", " ", "a", " a ", "a b", "\u{a0}x\u{a0}", "x\t", "\u{2003}é", "é", "Zoé ", "~"] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
     }
 
     #[test]
