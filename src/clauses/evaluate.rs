@@ -501,6 +501,8 @@ pub fn evaluate(c: &Clause, ev: &Evidence<'_>) -> Outcome {
                     "x-reversa-period".into(),
                 );
             };
+            // Years, not a range a clause file could make endless.
+            let (from, to) = (from.clamp(1000, 9999), to.clamp(1000, 9999));
             let missing: Vec<String> = (from..=to)
                 .filter(|y| !period.years.contains_key(&y.to_string()))
                 .map(|y| y.to_string())

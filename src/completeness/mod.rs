@@ -125,7 +125,7 @@ struct Line<'a> {
 }
 
 fn count_entry(l: Line<'_>, expected: u64, found: u64, tolerance: Option<&counts::Tolerance>) -> Entry {
-    let delta = found as i64 - expected as i64;
+    let delta = i128::from(found) - i128::from(expected);
     let pass = match tolerance {
         Some(t) => t.allows(delta.unsigned_abs() as f64, expected as f64),
         None => delta == 0,
@@ -138,7 +138,7 @@ fn count_entry(l: Line<'_>, expected: u64, found: u64, tolerance: Option<&counts
         field: None,
         expected: expected.into(),
         found: found.into(),
-        delta: Some(delta.into()),
+        delta: Some(i64::try_from(delta).map(Into::into).unwrap_or_else(|_| delta.to_string().into())),
         percentage: (expected > 0).then(|| (delta as f64 * 10_000.0 / expected as f64).round() / 100.0),
         tolerance: tolerance.map(|t| t.text.clone()),
         status: if pass { "pass" } else { "fail" },
@@ -295,7 +295,7 @@ fn commune(c: &CountsFile, datasets: &[DatasetReport], out: &mut Completeness) {
                     counts::parse_decimal(expected).unwrap_or(0),
                     counts::parse_decimal(&found).unwrap_or(0),
                 );
-                let delta = fnd - exp;
+                let delta = fnd.saturating_sub(exp);
                 let pass = match &l.tolerance {
                     Some(t) => t.allows(delta.unsigned_abs() as f64 / 10_000.0, exp as f64 / 10_000.0),
                     None => delta == 0,
@@ -389,7 +389,7 @@ fn total_of(d: Option<&DatasetReport>, field: &str) -> Option<String> {
         .iter()
         .filter(|g| g.by == first_by)
         .filter_map(|g| g.totals.get(field).and_then(|t| counts::parse_decimal(t)))
-        .sum();
+        .fold(0i128, i128::saturating_add);
     Some(crate::records::aggregate::format_amount(sum))
 }
 

@@ -353,7 +353,16 @@ fn scan_random_access(
     let algorithms =
         AlgorithmSet::sha256().union(manifest.as_ref().map(Manifest::algorithms).unwrap_or_default());
     // A capture past the limit is dropped as it grows: each costs at most DOC_LIMIT.
-    let doc_capture = |m: &EntryMeta| docs.is_some_and(|g| g.is_match(&m.path)).then_some(DOC_LIMIT);
+    // All captured documents together stay within four times the limit of one.
+    let doc_budget = std::sync::atomic::AtomicU64::new(DOC_LIMIT * 4);
+    let doc_capture = |m: &EntryMeta| {
+        let size = m.declared_size.unwrap_or(DOC_LIMIT).min(DOC_LIMIT);
+        (docs.is_some_and(|g| g.is_match(&m.path))
+            && doc_budget
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| left.checked_sub(size))
+                .is_ok())
+        .then_some(DOC_LIMIT)
+    };
     let inspector = Inspector { algorithms, capture: &doc_capture, learnt: None };
     let select = readable(&plan.limits);
     let (scan, records) =

@@ -191,14 +191,23 @@ impl GroupAgg {
             self.sums.resize(o.sums.len(), 0);
         }
         for (a, b) in self.sums.iter_mut().zip(&o.sums) {
-            *a += b;
+            *a = a.saturating_add(*b);
         }
     }
 }
 
+/// Most groups kept per grouping in one file: group values come from the vendor's records,
+/// and a hostile export could give every record its own group. Records of further groups are
+/// counted together under [`OTHER_GROUPS`].
+pub const MAX_GROUPS: usize = 10_000;
+/// The label of the records past [`MAX_GROUPS`].
+pub const OTHER_GROUPS: &str = "(autres groupes)";
+
 /// One file's aggregates.
 #[derive(Debug, Clone, Default)]
 pub struct FileAgg {
+    /// Groups kept per grouping (see [`MAX_GROUPS`]).
+    pub group_counts: Vec<usize>,
     /// Rows kept for `reversa diff`.
     pub diff: DiffRows,
     /// The whole file.
@@ -275,9 +284,20 @@ impl FileAgg {
             one.lanes.add_digest(d);
         }
         self.total.merge(&one);
+        if self.group_counts.len() < r.labels.len() {
+            self.group_counts.resize(r.labels.len(), 0);
+        }
         for (g, l) in r.labels.into_iter().enumerate() {
             if let Some(l) = l {
-                self.groups.entry((g, l)).or_default().merge(&one);
+                let key = (g, l);
+                match self.groups.get_mut(&key) {
+                    Some(a) => a.merge(&one),
+                    None if self.group_counts[g] < MAX_GROUPS => {
+                        self.group_counts[g] += 1;
+                        self.groups.insert(key, one.clone());
+                    }
+                    None => self.groups.entry((g, OTHER_GROUPS.to_string())).or_default().merge(&one),
+                }
             }
         }
         if let Some(y) = r.year {
@@ -304,6 +324,7 @@ pub fn amount(v: &Value) -> Option<i128> {
         Value::String(s) => s.trim().parse::<f64>().ok()?,
         _ => return None,
     };
+    // `as` saturates: a hostile 1e308 gives i128::MAX, and sums saturate too.
     f.is_finite().then(|| (f * 10_000.0).round() as i128)
 }
 
@@ -434,6 +455,22 @@ mod tests {
         recs[..4].iter().for_each(|d| c.add_digest(d));
         assert_ne!(a, c);
         assert_eq!(Lanes::default().hex(), "0".repeat(64));
+    }
+
+    #[test]
+    fn groups_are_capped_and_sums_saturate() {
+        let agg = DatasetAgg {
+            groupings: vec![vec![GroupKey::parse("id")]],
+            sums: vec!["m".into()],
+            ..Default::default()
+        };
+        let mut f = FileAgg::default();
+        for i in 0..MAX_GROUPS + 5 {
+            f.add(record(&agg, &json!({"id": format!("X{i}"), "m": "1e308"})), i as u64);
+        }
+        assert_eq!(f.groups.len(), MAX_GROUPS + 1);
+        assert_eq!(f.groups[&(0, OTHER_GROUPS.to_string())].count, 5);
+        assert_eq!(f.total.sums[0], i128::MAX, "saturated, no overflow");
     }
 
     #[test]

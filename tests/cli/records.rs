@@ -433,3 +433,25 @@ fn spreadsheets_and_xml_of_reversa_v1_are_read_with_their_positions() {
     let date = m["errors"].as_array().unwrap().iter().find(|e| e["field"] == "date_mouvement").unwrap();
     assert_eq!(date["locations"][0]["row"], 8, "the line where the record starts");
 }
+
+/// Group labels come from the records: a hostile export with one group per record cannot
+/// flood the report — past 100 groups with gaps, one summary finding carries the rest.
+#[test]
+fn sequence_gaps_are_capped_per_dataset() {
+    let w = Workdir::new();
+    let dir = w.path().join("export");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut csv = String::from("id_acte,type_acte,numero_acte,annee,code_commune\n");
+    for i in 0..150 {
+        csv.push_str(&format!("AC-{i},transcription,2,{},38185\n", 1800 + i));
+    }
+    std::fs::write(dir.join("actes.csv"), csv).unwrap();
+    let run = w.verify(&dir, &["--profile", "reversa-v1"]);
+    let gaps = run.findings("records.sequence-gap");
+    assert_eq!(gaps.len(), 101, "100 groups one by one, then one summary");
+    assert!(gaps.iter().any(|f| f["params"]["group"].as_str().unwrap().starts_with("50 ")));
+    let actes = dataset(run.report(), "actes");
+    let seq = actes["cross"].as_array().unwrap().iter().find(|c| c["rule"] == "sequence").unwrap();
+    assert_eq!(seq["violations"], 150, "the total counts every group");
+    assert_eq!(seq["gaps"].as_array().unwrap().len(), 100);
+}
