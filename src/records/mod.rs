@@ -248,12 +248,24 @@ impl RecordsPlan {
             error,
             stats,
             collected,
-            unused_columns: if columns.is_empty() { Vec::new() } else { mapper.unused_columns(&columns) },
             missing_columns: if columns.is_empty() { Vec::new() } else { mapper.missing_columns() },
             aggregates,
-            columns: columns.names().to_vec(),
+            unused_columns: header_names(&mapper, &columns).1,
+            columns: header_names(&mapper, &columns).0,
         })
     }
+}
+
+/// The file's column names and its unused ones, as the report may show them. A header that no
+/// mapped column matches is most likely a first row of data (a file without header): its "names"
+/// would be record values, so they are shown by position (`#1`, `#2`…) instead.
+fn header_names(mapper: &map::Mapper, columns: &read::Columns) -> (Vec<String>, Vec<String>) {
+    let unused = mapper.unused_columns(columns);
+    if !columns.is_empty() && unused.len() == columns.len() {
+        let masked: Vec<String> = (1..=columns.len()).map(|i| format!("#{i}")).collect();
+        return (masked.clone(), masked);
+    }
+    (columns.names().to_vec(), unused)
 }
 
 fn compile_profile(

@@ -455,3 +455,29 @@ fn sequence_gaps_are_capped_per_dataset() {
     assert_eq!(seq["violations"], 150, "the total counts every group");
     assert_eq!(seq["gaps"].as_array().unwrap().len(), 100);
 }
+
+/// A file without header read as if it had one: its first row would be taken for column names.
+/// Those are record values, and never reach the report: the columns are shown by position.
+#[test]
+fn a_first_row_of_data_is_not_shown_as_column_names() {
+    let w = Workdir::new();
+    let dir = w.path().join("export");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("electeurs.csv"),
+        "EL-1,LP,Zanzibar,,Philibertine,F,1970-01-02,0001\nEL-2,LP,Durand,,Paul,M,1971-01-02,0001\n",
+    )
+    .unwrap();
+    let run = w.verify(&dir, &["--profile", "reversa-v1"]);
+    let report = std::fs::read_to_string(w.path().join("out/report.json")).unwrap();
+    let html = std::fs::read_to_string(w.path().join("out/report.html")).unwrap();
+    for secret in ["Zanzibar", "Philibertine", "1970-01-02"] {
+        assert!(
+            !report.contains(secret) && !html.contains(secret) && !run.stdout.contains(secret),
+            "{secret} leaked"
+        );
+    }
+    let f = &dataset(run.report(), "electeurs")["files"][0];
+    assert_eq!(f["columns"][0], "#1");
+    assert_eq!(f["unused_columns"].as_array().unwrap().len(), 8);
+}
