@@ -43,6 +43,8 @@ pub struct Plan {
     /// Keep, for the records that break a rule, the offending values in the report
     /// (`--reveal-values`; personal data, off by default).
     pub reveal_values: bool,
+    /// Read the records (off for `reversa inventory`, which lists files only).
+    pub read_records: bool,
 }
 
 /// Why a run could not start or read its input.
@@ -166,6 +168,9 @@ fn run_full(
     needs.diff = plan.diff;
     let mut records_plan = RecordsPlan::new(&plan.profile, &run_date(), &needs)?;
     records_plan.reveal = plan.reveal_values;
+    if !plan.read_records {
+        records_plan.profiles.clear();
+    }
     let archive = Archive::open(&plan.input)?;
     let scanned = match archive.listing() {
         Some(listing) => scan_random_access(&archive, listing, plan, &records_plan, docs.as_ref(), progress),
@@ -639,6 +644,7 @@ mod tests {
             diff: false,
             contract: None,
             reveal_values: false,
+            read_records: true,
         };
         let report = run(&plan, &crate::archive::NoProgress).unwrap();
         let not_kept = report

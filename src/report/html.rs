@@ -1671,6 +1671,7 @@ mod tests {
             diff: false,
             contract,
             reveal_values: false,
+            read_records: true,
         };
         crate::pipeline::run(&plan, &NoProgress).unwrap()
     }

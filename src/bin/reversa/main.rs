@@ -109,6 +109,7 @@ pub(crate) fn plan(path: &Path, read: &ReadArgs, profile: ProfileChoice) -> Plan
         diff: false,
         contract: None,
         reveal_values: false,
+        read_records: true,
     }
 }
 
@@ -205,7 +206,8 @@ pub(crate) fn verify(
 }
 
 fn inventory(a: &args::InventoryArgs) -> anyhow::Result<u8> {
-    let report = run(&plan(&a.path, &a.read, ProfileChoice::Detect), a.read.quiet)?;
+    let plan = Plan { read_records: false, ..plan(&a.path, &a.read, ProfileChoice::Detect) };
+    let report = run(&plan, a.read.quiet)?;
     match a.format {
         FormatArg::Json => print(&report::inventory_json(&report)),
         FormatArg::Text => print(&report::text::render_inventory(&report)),
