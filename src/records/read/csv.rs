@@ -34,7 +34,16 @@ pub fn read(
         None => sniff_delimiter(body, quote),
     };
     let body = body.to_vec();
-    let chained = io::Cursor::new(body).chain(input);
+    // `csv` grows its record buffer for as long as a record lasts (an unclosed quote runs to
+    // the end of the file): the bytes fed since the last record ended are bounded instead.
+    let fed = std::rc::Rc::new(std::cell::Cell::new(0u64));
+    let record_start = std::rc::Rc::new(std::cell::Cell::new(0u64));
+    let chained = Bounded {
+        inner: io::Cursor::new(body).chain(input),
+        fed: fed.clone(),
+        record_start: record_start.clone(),
+        max: (MAX_RECORD as u64) * 2,
+    };
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .quote(quote)
@@ -64,6 +73,7 @@ pub fn read(
                 });
             }
         }
+        record_start.set(reader.position().byte());
         let line = start_line(&byte_record, reader.position().line());
         if byte_record.as_slice().len() > MAX_RECORD {
             return Err(ReadError::new("limit", line, numbered, format!("record over {MAX_RECORD} bytes")));
@@ -166,6 +176,25 @@ fn printable(d: u8) -> String {
     match d {
         b'\t' => "\\t".to_string(),
         _ => (d as char).to_string(),
+    }
+}
+
+/// The input, refusing to feed more than `max` bytes past the end of the last record read.
+struct Bounded<R> {
+    inner: R,
+    fed: std::rc::Rc<std::cell::Cell<u64>>,
+    record_start: std::rc::Rc<std::cell::Cell<u64>>,
+    max: u64,
+}
+
+impl<R: Read> Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.fed.get().saturating_sub(self.record_start.get()) > self.max {
+            return Err(io::Error::other(format!("a record runs over {MAX_RECORD} bytes (unclosed quote?)")));
+        }
+        let n = self.inner.read(buf)?;
+        self.fed.set(self.fed.get() + n as u64);
+        Ok(n)
     }
 }
 
@@ -275,6 +304,16 @@ mod tests {
         let opts = ReaderOptions { header: Some(false), delimiter: Some('|'), ..Default::default() };
         let (c, _) = run(ReaderKind::Csv, &opts, b"x|y\n");
         assert_eq!(get(&c.rows[0].1, "2"), Some("y"));
+    }
+
+    #[test]
+    fn an_endless_record_stops_with_a_limit_not_a_huge_buffer() {
+        // An unclosed quote, then 40 MiB without a closing quote.
+        let mut data = b"a,b\n\"".to_vec();
+        data.extend(std::iter::repeat_n(b'x', 40 << 20));
+        let (_, r) = run(ReaderKind::Csv, &ReaderOptions::default(), &data);
+        let e = r.unwrap_err();
+        assert!(e.reason.contains("runs over"), "stopped while feeding, before the record was whole: {e}");
     }
 
     #[test]
