@@ -23,8 +23,8 @@ pub fn read(
 ) -> Result<SourceFacts, ReadError> {
     let mut head = Vec::with_capacity(SNIFF);
     input.take(SNIFF as u64).read_to_end(&mut head).map_err(|e| io_error(&e, 0, 0))?;
-    let bom = head.starts_with(b"\xEF\xBB\xBF");
-    let body = if bom { &head[3..] } else { &head[..] };
+    let bom = head.starts_with(super::BOM);
+    let body = head.strip_prefix(super::BOM).unwrap_or(&head);
     let quote = options.quote.map(|q| q as u32).unwrap_or('"' as u32);
     let quote =
         u8::try_from(quote).map_err(|_| ReadError::new("structure", 0, 0, "quote is not one byte"))?;
@@ -251,9 +251,7 @@ mod tests {
     use super::super::collect::run;
     use super::*;
 
-    fn get<'a>(row: &'a [(String, String)], k: &str) -> Option<&'a str> {
-        row.iter().find(|(c, _)| c == k).map(|(_, v)| v.as_str())
-    }
+    use super::super::collect::get;
 
     #[test]
     fn semicolons_quotes_and_positions() {

@@ -16,16 +16,14 @@
 //! Blank lines (nothing but spaces or tabs) are skipped. [`RawRecord::width`] is the number of
 //! columns that start within the line.
 
-use super::{Columns, RawRecord, ReadError, ReaderOptions, RecordSink, SourceFacts, TextEncoding};
+use super::{
+    BOM, CHUNK, Columns, RawRecord, ReadError, ReaderOptions, RecordSink, SourceFacts, TextEncoding,
+};
 use std::borrow::Cow;
 use std::io::{self, Read};
 
 /// Longest line accepted, in bytes.
 pub const MAX_LINE: usize = 1024 * 1024;
-/// Read buffer size.
-const CHUNK: usize = 64 * 1024;
-/// The UTF-8 byte order mark.
-const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Reads fixed-width text.
 pub fn read(
@@ -198,9 +196,7 @@ mod tests {
     use super::super::{FixedColumn, ReaderKind};
     use super::*;
 
-    fn get<'a>(row: &'a [(String, String)], k: &str) -> Option<&'a str> {
-        row.iter().find(|(c, _)| c == k).map(|(_, v)| v.as_str())
-    }
+    use super::super::collect::get;
 
     fn col(name: &str, start: usize, length: usize) -> FixedColumn {
         FixedColumn { name: name.to_string(), start, length }

@@ -27,7 +27,7 @@
 //! Limits (`limit` errors): a record of [`MAX_VALUE`] bytes, [`MAX_DEPTH`] levels of nesting,
 //! [`MAX_COLUMNS`] distinct column names of at most [`MAX_NAME`] bytes each.
 
-use super::{Columns, RawRecord, ReadError, ReaderOptions, RecordSink, SourceFacts};
+use super::{BOM, CHUNK, Columns, RawRecord, ReadError, ReaderOptions, RecordSink, SourceFacts};
 use std::borrow::Cow;
 use std::io::{self, Read};
 
@@ -39,10 +39,6 @@ pub const MAX_DEPTH: usize = 64;
 pub const MAX_COLUMNS: usize = 16_384;
 /// Longest column name (a dotted path), in bytes.
 pub const MAX_NAME: usize = 4096;
-/// Read buffer size.
-const CHUNK: usize = 64 * 1024;
-/// The UTF-8 byte order mark.
-const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Reads a JSON array of records: the file itself, the member named by
 /// [`ReaderOptions::records_key`] of the top object, or (without a records key) the only
@@ -779,9 +775,7 @@ mod tests {
     use super::super::collect::run;
     use super::*;
 
-    fn get<'a>(row: &'a [(String, String)], k: &str) -> Option<&'a str> {
-        row.iter().find(|(c, _)| c == k).map(|(_, v)| v.as_str())
-    }
+    use super::super::collect::get;
 
     fn opts() -> ReaderOptions {
         ReaderOptions::default()

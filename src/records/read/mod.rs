@@ -323,6 +323,11 @@ pub fn read(
     }
 }
 
+/// Read buffer size of the text readers.
+pub(crate) const CHUNK: usize = 64 * 1024;
+/// The UTF-8 byte order mark.
+pub(crate) const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// Largest spreadsheet entry buffered in memory for calamine (which needs `Read + Seek`).
 pub const MAX_SHEET_BYTES: u64 = 256 * 1024 * 1024;
 
@@ -348,6 +353,11 @@ pub(crate) mod collect {
             self.rows.push((record.position.clone(), fields));
             true
         }
+    }
+
+    /// The value of column `k` in a collected row.
+    pub fn get<'a>(row: &'a [(String, String)], k: &str) -> Option<&'a str> {
+        row.iter().find(|(c, _)| c == k).map(|(_, v)| v.as_str())
     }
 
     /// Runs a reader over bytes.

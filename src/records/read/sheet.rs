@@ -500,9 +500,7 @@ mod tests {
     use super::*;
     use std::io::Write;
 
-    fn get<'a>(row: &'a [(String, String)], k: &str) -> Option<&'a str> {
-        row.iter().find(|(c, _)| c == k).map(|(_, v)| v.as_str())
-    }
+    use super::super::collect::get;
 
     fn zip(files: &[(&str, String)]) -> Vec<u8> {
         let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));

@@ -28,7 +28,7 @@
 //! that `encoding_rs` knows (ISO-8859-1/Windows-1252, ISO-8859-15…), transcoded to UTF-8 as the
 //! bytes flow. An unknown declared encoding, or bytes invalid in theirs, is an `encoding` error.
 
-use super::{Columns, RawRecord, ReadError, ReaderOptions, RecordSink, SourceFacts};
+use super::{CHUNK, Columns, RawRecord, ReadError, ReaderOptions, RecordSink, SourceFacts};
 use encoding_rs::Encoding;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Error as XmlError, XmlVersion};
@@ -42,8 +42,6 @@ pub const MAX_DEPTH: usize = 64;
 pub const MAX_COLUMNS: usize = 16_384;
 /// Longest column name (a dotted path with attribute), in bytes.
 pub const MAX_NAME: usize = 4096;
-/// Read buffer size.
-const CHUNK: usize = 64 * 1024;
 /// How much of the head is looked at for a BOM and the XML declaration.
 const HEAD: usize = 1024;
 
@@ -587,9 +585,7 @@ mod tests {
     use super::super::collect::run;
     use super::*;
 
-    fn get<'a>(row: &'a [(String, String)], k: &str) -> Option<&'a str> {
-        row.iter().find(|(c, _)| c == k).map(|(_, v)| v.as_str())
-    }
+    use super::super::collect::get;
 
     fn opts() -> ReaderOptions {
         ReaderOptions::default()
