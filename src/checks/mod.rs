@@ -87,17 +87,30 @@ pub struct CheckResult {
 pub const CHECKS: &[&str] =
     &["safety", "fixity", "formats", "encoding", "records", "cross-records", "completeness"];
 
-/// The `records.*` codes that come from the cross-record checks.
+/// The check a finding code belongs to (`safety`, `fixity`, `formats`, `encoding`, `records`,
+/// `cross-records`, `completeness`; empty for none). One mapping for the checks, the JUnit
+/// report and the clauses' evidence.
+pub fn check_of(code: &str) -> &'static str {
+    match code.split('.').next().unwrap_or("") {
+        "archive" => "safety",
+        "fixity" | "manifest" => "fixity",
+        "inventory" if code == "inventory.not-utf8" => "encoding",
+        "inventory" => "formats",
+        "completeness" => "completeness",
+        "records" => match code {
+            "records.duplicate-key"
+            | "records.dangling-reference"
+            | "records.reference-unverifiable"
+            | "records.missing-attachment"
+            | "records.sequence-gap" => "cross-records",
+            _ => "records",
+        },
+        _ => "",
+    }
+}
+
 fn is_cross(f: &Finding) -> bool {
-    use crate::finding::Code::*;
-    matches!(
-        f.code,
-        RecordsDuplicateKey
-            | RecordsDanglingReference
-            | RecordsReferenceUnverifiable
-            | RecordsMissingAttachment
-            | RecordsSequenceGap
-    )
+    check_of(f.code.as_str()) == "cross-records"
 }
 
 /// Runs every check. Findings come back sorted: worst first, then by code and place.
@@ -135,4 +148,19 @@ pub fn run(input: &CheckInput<'_>) -> (Vec<CheckResult>, Vec<Finding>) {
     }
     all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     (results, all)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_belongs_to_a_check() {
+        for c in crate::finding::Code::ALL {
+            assert!(CHECKS.contains(&check_of(c.as_str())), "{}", c.as_str());
+        }
+        assert_eq!(check_of("records.sequence-gap"), "cross-records");
+        assert_eq!(check_of("records.schema-violation"), "records");
+        assert_eq!(check_of("inventory.not-utf8"), "encoding");
+    }
 }

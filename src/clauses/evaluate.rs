@@ -770,15 +770,13 @@ fn status_name(s: CheckStatus) -> &'static str {
 
 /// Error findings of a check, as `code ×count`.
 fn finding_codes(ev: &Evidence<'_>, check: &str) -> Vec<String> {
-    let prefixes: &[&str] = match check {
-        "safety" => &["archive."],
-        "fixity" => &["fixity.", "manifest."],
-        "records" | "cross-records" => &["records."],
-        "completeness" => &["completeness."],
-        "formats" | "encoding" => &["inventory."],
-        _ => &[],
-    };
-    count_codes(ev, prefixes, Severity::Error)
+    let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+    for f in ev.findings.iter().filter(|f| f.severity == Severity::Error) {
+        if crate::checks::check_of(f.code.as_str()) == check {
+            *counts.entry(f.code.as_str()).or_insert(0) += 1;
+        }
+    }
+    counts.into_iter().map(|(c, n)| format!("{c} ×{n}")).collect()
 }
 
 fn count_codes(ev: &Evidence<'_>, prefixes: &[&str], min: Severity) -> Vec<String> {

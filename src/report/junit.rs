@@ -60,7 +60,7 @@ pub fn render(r: &Report) -> String {
             .findings
             .iter()
             .filter(|f| f.severity == crate::finding::Severity::Error)
-            .filter(|f| check_of(f.code) == c.id)
+            .filter(|f| crate::checks::check_of(f.code) == c.id)
             .map(|f| format!("{} {}", f.code, f.message))
             .take(20)
             .collect();
@@ -112,23 +112,4 @@ pub fn render(r: &Report) -> String {
     s.push_str(&checks);
     let _ = writeln!(s, "  </testsuite>\n</testsuites>");
     s
-}
-
-/// The check a finding code belongs to.
-fn check_of(code: &str) -> &'static str {
-    match code.split('.').next().unwrap_or("") {
-        "archive" => "safety",
-        "fixity" | "manifest" => "fixity",
-        "inventory" => "formats",
-        "completeness" => "completeness",
-        "records" => match code {
-            "records.duplicate-key"
-            | "records.dangling-reference"
-            | "records.reference-unverifiable"
-            | "records.missing-attachment"
-            | "records.sequence-gap" => "cross-records",
-            _ => "records",
-        },
-        _ => "",
-    }
 }
