@@ -174,7 +174,12 @@ impl Mapper {
     /// The source column of a field, for locations: its name in the file.
     pub fn column_of(&self, field: usize, columns: &Columns) -> Option<String> {
         if self.identity {
-            return self.identity_index.get(field).copied().flatten().map(|i| columns.names()[i].clone());
+            return self
+                .identity_index
+                .get(field)
+                .copied()
+                .flatten()
+                .and_then(|i| columns.names().get(i).cloned());
         }
         let r = self.rules.iter().find(|r| r.field == field)?;
         match &r.source {
