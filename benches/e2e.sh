@@ -3,7 +3,7 @@
 # the bare baseline every verifier pays (decompress every byte and SHA-256 it) and, with
 # --peers, against tools that do a part of the job.
 #
-#   benches/e2e.sh [--records N] [--runs R] [--peers] [--work DIR]
+#   benches/e2e.sh [--records N] [--runs R] [--peers] [--scaling] [--work DIR]
 #
 # Defaults: 10,000,000 records (≈ 1.3 GB of CSV inside a ≈ 220 MB zip), 3 runs each (the
 # median is printed), work folder target/e2e. The export is generated once with
@@ -14,12 +14,15 @@
 #   - frictionless validate on electeurs.csv with its Table Schema (pip, in a venv);
 #   - bagit.py --validate on the same records packaged as a bag (pip, in a venv).
 # Prints a table: wall, CPU, peak RSS, MB/s, records/s, and the ratio to the baseline.
+# --scaling instead verifies exports of N, 4 N and 16 N records once each and prints the peak RSS
+# beside the key sets the report declares (datasets[].key_set_bytes): the rest must stay flat.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 RECORDS=10000000
 RUNS=3
 PEERS=0
+SCALING=0
 WORK=target/e2e
 QSV_VERSION="${QSV_VERSION:-0.132.0}"
 while [ $# -gt 0 ]; do
@@ -27,6 +30,7 @@ while [ $# -gt 0 ]; do
     --records) RECORDS="$2"; shift 2 ;;
     --runs) RUNS="$2"; shift 2 ;;
     --peers) PEERS=1; shift ;;
+    --scaling) SCALING=1; shift ;;
     --work) WORK="$2"; shift 2 ;;
     *) echo "unknown flag $1" >&2; exit 2 ;;
   esac
@@ -36,11 +40,32 @@ cargo build --release --quiet
 BIN="$PWD/target/release/reversa"
 mkdir -p "$WORK"
 WORK="$(cd "$WORK" && pwd)"
-EXPORT="$WORK/n$RECORDS/export-38185-42.zip"
-if [ ! -f "$EXPORT" ]; then
-  echo "generating $RECORDS records…" >&2
-  "$BIN" demo --records "$RECORDS" --out "$WORK/n$RECORDS" --no-verify --quiet
+# export N: the demo export of N records, generated once.
+export_of() {
+  local path="$WORK/n$1/export-38185-42.zip"
+  if [ ! -f "$path" ]; then
+    echo "generating $1 records…" >&2
+    "$BIN" demo --records "$1" --out "$WORK/n$1" --no-verify --quiet
+  fi
+  printf '%s' "$path"
+}
+
+if [ "$SCALING" = 1 ]; then
+  printf '\n%s, peak RSS as the export grows (%s, %s cores)\n\n' "$(date -u +%Y-%m-%d)" "$(uname -m)" "$(nproc)"
+  printf '| %-10s | %8s | %9s | %9s | %22s |\n' records wall "peak RSS" "key sets" "peak RSS − key sets"
+  printf '|%s|%s|%s|%s|%s|\n' ------------ ---------- ----------- ----------- ------------------------
+  for n in "$RECORDS" $((RECORDS * 4)) $((RECORDS * 16)); do
+    path=$(export_of "$n")
+    /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "$BIN" verify "$path" --out "$WORK/report-scaling" --quiet >/dev/null 2>&1 || true
+    read -r wall rss < "$WORK/time.txt"
+    keys=$(python3 -c 'import json,sys; print(sum(d["key_set_bytes"] for d in json.load(open(sys.argv[1]))["datasets"]))' "$WORK/report-scaling/report.json")
+    awk -v n="$n" -v w="$wall" -v r="$rss" -v k="$keys" 'BEGIN {
+      printf "| %10d | %7.2fs | %6.0f MB | %6.0f MB | %19.0f MB |\n", n, w, r/1024, k/1048576, r/1024 - k/1048576 }'
+  done
+  exit 0
 fi
+
+EXPORT=$(export_of "$RECORDS")
 EXPANDED=$(unzip -l "$EXPORT" | tail -1 | awk '{print $1}')
 TOTAL_RECORDS=$(unzip -p "$EXPORT" manifest.json | python3 -c 'import json,sys; m=json.load(sys.stdin); print(sum(d.get("records",0) for d in m.get("datasets",[])))')
 

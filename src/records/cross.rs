@@ -150,6 +150,7 @@ pub fn finish(plan: &RecordsPlan, files: Vec<FileOutcome>, inv: &Inventory<'_>) 
             records: 0,
             valid: 0,
             invalid: 0,
+            key_set_bytes: 0,
             files: Vec::new(),
             errors: Vec::new(),
             cross: Vec::new(),
@@ -171,6 +172,7 @@ pub fn finish(plan: &RecordsPlan, files: Vec<FileOutcome>, inv: &Inventory<'_>) 
             report.records += f.stats.records;
             report.valid += f.stats.valid;
             report.invalid += f.stats.invalid;
+            report.key_set_bytes += f.collected.heap_bytes();
             let facts = f.facts.clone().unwrap_or_default();
             report.files.push(DatasetFile {
                 path: f.path.clone(),

@@ -76,6 +76,9 @@ impl Mapper {
     /// Compiles `mapping` for `dataset`.
     pub fn compile(mapping: &Mapping, dataset: &Dataset) -> Result<Mapper, MappingError> {
         let err = |message: String| MappingError { dataset: dataset.name.clone(), message };
+        if dataset.fields.len() > MAX_FIELDS {
+            return Err(err(format!("{} fields: a dataset has at most {MAX_FIELDS}", dataset.fields.len())));
+        }
         let mut rules = Vec::new();
         for (fname, rule) in &mapping.fields {
             let field = dataset.field(fname).ok_or_else(|| err(format!("unknown field {fname:?}")))?;
@@ -230,57 +233,113 @@ impl Mapper {
         self.map(record, out)
     }
 
-    /// Fills `out` with the record's fields (cleared first); columns must be resolved.
+    /// Fills `out` with exactly the record's fields; columns must be resolved. The entries
+    /// already in `out` are reused: a worker that maps record after record into the same map
+    /// overwrites its strings in place instead of allocating keys, values and tree nodes anew.
     pub fn map(&self, record: &RawRecord, out: &mut Map<String, Value>) -> Applied {
-        out.clear();
         let mut applied = Applied::default();
+        let mut set = FieldSet::default();
         if self.identity {
             for (f, idx) in self.identity_index.iter().enumerate() {
                 if let Some(v) = idx.and_then(|i| record.get(i)) {
                     let v = trim(v);
                     if !v.is_empty() {
-                        out.insert(self.names[f].clone(), typed(v, self.types[f]));
+                        put(out, &self.names[f], v, self.types[f]);
+                        set.insert(f);
                     }
                 }
             }
-            return applied;
+        } else {
+            let mut buf = String::new();
+            for r in &self.rules {
+                buf.clear();
+                match &r.source {
+                    Source::Column { index, .. } => match index.and_then(|i| record.get(i)) {
+                        Some(v) => buf.push_str(v),
+                        None => continue,
+                    },
+                    Source::Join { index, sep, .. } => {
+                        let mut first = true;
+                        for v in index.iter().filter_map(|i| i.and_then(|i| record.get(i))) {
+                            let v = if r.trim { v.trim() } else { v };
+                            if v.is_empty() {
+                                continue;
+                            }
+                            if !first {
+                                buf.push_str(sep);
+                            }
+                            buf.push_str(v);
+                            first = false;
+                        }
+                    }
+                    Source::Const(v) => buf.push_str(v),
+                }
+                match transform(r, &buf) {
+                    Some(Ok(v)) => {
+                        put(out, &self.names[r.field], &v, self.types[r.field]);
+                        set.insert(r.field);
+                    }
+                    Some(Err(raw)) => {
+                        applied.unmapped_codes.push(r.field);
+                        out.insert(self.names[r.field].clone(), Value::String(raw));
+                        set.insert(r.field);
+                    }
+                    None => {}
+                }
+            }
         }
-        let mut buf = String::new();
-        for r in &self.rules {
-            buf.clear();
-            match &r.source {
-                Source::Column { index, .. } => match index.and_then(|i| record.get(i)) {
-                    Some(v) => buf.push_str(v),
-                    None => continue,
-                },
-                Source::Join { index, sep, .. } => {
-                    let mut first = true;
-                    for v in index.iter().filter_map(|i| i.and_then(|i| record.get(i))) {
-                        let v = if r.trim { v.trim() } else { v };
-                        if v.is_empty() {
-                            continue;
-                        }
-                        if !first {
-                            buf.push_str(sep);
-                        }
-                        buf.push_str(v);
-                        first = false;
-                    }
+        if out.len() != set.len() {
+            for (f, name) in self.names.iter().enumerate() {
+                if !set.contains(f) {
+                    out.remove(name);
                 }
-                Source::Const(v) => buf.push_str(v),
             }
-            match transform(r, &buf) {
-                Some(Ok(v)) => {
-                    out.insert(self.names[r.field].clone(), typed(&v, self.types[r.field]));
-                }
-                Some(Err(raw)) => {
-                    applied.unmapped_codes.push(r.field);
-                    out.insert(self.names[r.field].clone(), Value::String(raw));
-                }
-                None => {}
+            // Names the mapper does not produce (a map filled elsewhere).
+            if out.len() != set.len() {
+                out.retain(|k, _| self.names.iter().position(|n| n == k).is_some_and(|f| set.contains(f)));
             }
         }
         applied
+    }
+}
+
+/// Which of a dataset's fields a record has (schemas have at most [`MAX_FIELDS`] fields).
+#[derive(Default)]
+struct FieldSet {
+    bits: [u64; MAX_FIELDS / 64],
+    len: usize,
+}
+
+/// The most fields a dataset schema may declare.
+pub const MAX_FIELDS: usize = 512;
+
+impl FieldSet {
+    fn insert(&mut self, f: usize) {
+        let (w, b) = (f / 64, 1u64 << (f % 64));
+        if self.bits[w] & b == 0 {
+            self.bits[w] |= b;
+            self.len += 1;
+        }
+    }
+    fn contains(&self, f: usize) -> bool {
+        self.bits[f / 64] & (1u64 << (f % 64)) != 0
+    }
+    fn len(&self) -> usize {
+        self.len
+    }
+}
+
+/// Sets `name` to `v` typed as `kind`, overwriting an existing string in place.
+fn put(out: &mut Map<String, Value>, name: &str, v: &str, kind: FieldType) {
+    match out.get_mut(name) {
+        Some(Value::String(s)) if kind == FieldType::String => {
+            s.clear();
+            s.push_str(v);
+        }
+        Some(slot) => *slot = typed(v, kind),
+        None => {
+            out.insert(name.to_owned(), typed(v, kind));
+        }
     }
 }
 
@@ -539,6 +598,30 @@ code_lieu_deces = { columns = ["dep", "com"] }
         assert_eq!(out["nom"], "Durand");
         assert!(!out.contains_key("prenoms"), "empty is absent");
         assert_eq!(m.unused_columns(&cols), ["extra"]);
+    }
+
+    /// A worker maps record after record into one map: each result must equal mapping that
+    /// record into a fresh map (fields absent now removed, types switched, foreign keys gone).
+    #[test]
+    fn a_reused_map_holds_exactly_the_last_record() {
+        let records: [&[(&str, &str)]; 4] = [
+            &[("numero_acte", "12"), ("annee", "2020"), ("nom", "Durand"), ("prenoms", "Léa")],
+            &[("numero_acte", "douze"), ("nom", "Martin")],
+            &[("numero_acte", ""), ("annee", "2021"), ("prenoms", "Jo"), ("type_acte", "deces")],
+            &[],
+        ];
+        for (fields, dataset) in [("", "actes"), ("nom = \"nom\"\nannee = { column = \"annee\" }", "actes")] {
+            let (mut m, mut cols) = mapper(fields, dataset);
+            let mut reused = Map::new();
+            reused.insert("not_a_field".into(), Value::Bool(true));
+            for pairs in records.iter().chain(records.iter().rev()) {
+                let r = rec(&mut cols, pairs);
+                let mut fresh = Map::new();
+                m.apply(&cols, &r, &mut fresh);
+                m.apply(&cols, &r, &mut reused);
+                assert_eq!(reused, fresh, "{fields:?} {pairs:?}");
+            }
+        }
     }
 
     #[test]

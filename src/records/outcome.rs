@@ -226,6 +226,10 @@ pub struct DatasetReport {
     pub valid: u64,
     /// Records that break at least one.
     pub invalid: u64,
+    /// Heap bytes held for its cross-record checks (keys, unique combinations, references,
+    /// attachment paths, sequence numbers) at the end of the scan: the part of the memory that
+    /// grows with the export.
+    pub key_set_bytes: u64,
     /// Its files.
     pub files: Vec<DatasetFile>,
     /// Rules broken, by field and rule.

@@ -87,6 +87,20 @@ pub struct Collected {
     pub sequence: BTreeMap<String, Vec<u64>>,
 }
 
+impl Collected {
+    /// Heap bytes this file's key sets hold (allocated capacity, what the process pays).
+    pub fn heap_bytes(&self) -> u64 {
+        let rows = |v: &Vec<KeyRow>| v.capacity() * std::mem::size_of::<KeyRow>();
+        let mut n = rows(&self.keys);
+        n += self.uniques.iter().map(rows).sum::<usize>() + self.refs.iter().map(rows).sum::<usize>();
+        n += self.paths.capacity() * std::mem::size_of::<(String, u64)>();
+        n += self.paths.iter().map(|(p, _)| p.capacity()).sum::<usize>();
+        // A B-tree entry: the label, its vector and about a node's share per entry.
+        n += self.sequence.iter().map(|(g, v)| g.capacity() + v.capacity() * 8 + 64).sum::<usize>();
+        n as u64
+    }
+}
+
 /// One file's validation figures.
 #[derive(Debug, Clone, Default)]
 pub struct FileStats {
@@ -194,32 +208,39 @@ impl<'a> FileSink<'a> {
         let used = self.batch_len;
         let checked: Vec<Checked> = batch[..used]
             .par_iter()
-            .map(|raw| {
-                let mut map = Map::new();
-                let applied = mapper.map(raw, &mut map);
-                let value = Value::Object(map);
-                // A diff compares records: it needs neither the rules nor the cross-record keys.
-                let diffing = agg.diff.is_some();
-                let errors = if diffing { Vec::new() } else { violations(dataset, dates, &value, &applied) };
-                let values = if reveal {
-                    errors
-                        .iter()
-                        .map(|(f, _)| match value.get(f) {
-                            Some(Value::String(s)) => Some(s.clone()),
-                            Some(v) => Some(v.to_string()),
-                            None => None,
-                        })
-                        .collect()
-                } else {
-                    Vec::new()
-                };
-                Checked {
-                    errors,
-                    values,
-                    keys: if diffing { RecordKeys::default() } else { keys(dataset, &value) },
-                    agg: super::aggregate::record(agg, &value),
-                }
-            })
+            // Each worker maps record after record into one reused object.
+            .map_init(
+                || Value::Object(Map::new()),
+                |value, raw| {
+                    let applied = match value {
+                        Value::Object(map) => mapper.map(raw, map),
+                        _ => Applied::default(),
+                    };
+                    let value = &*value;
+                    // A diff compares records: it needs neither the rules nor the cross-record keys.
+                    let diffing = agg.diff.is_some();
+                    let errors =
+                        if diffing { Vec::new() } else { violations(dataset, dates, value, &applied) };
+                    let values = if reveal {
+                        errors
+                            .iter()
+                            .map(|(f, _)| match value.get(f) {
+                                Some(Value::String(s)) => Some(s.clone()),
+                                Some(v) => Some(v.to_string()),
+                                None => None,
+                            })
+                            .collect()
+                    } else {
+                        Vec::new()
+                    };
+                    Checked {
+                        errors,
+                        values,
+                        keys: if diffing { RecordKeys::default() } else { keys(dataset, value) },
+                        agg: super::aggregate::record(agg, value),
+                    }
+                },
+            )
             .collect();
         for (raw, c) in batch[..used].iter().zip(checked) {
             self.stats.records += 1;
@@ -480,6 +501,7 @@ mod tests {
             key_hash(&m, &["code_bureau".to_string()]).unwrap()
         };
         assert_eq!(keys, [expect("0001"), expect("0002")], "each sheet's code_bureau column");
+        assert!(collected.heap_bytes() >= 2 * std::mem::size_of::<KeyRow>() as u64);
     }
 
     #[test]
