@@ -13,6 +13,7 @@
 //! entry's bytes). [`diff`] compares the records of two runs.
 //!
 //! [`pipeline`] wires the stages together; [`finding`] is the vocabulary every stage speaks;
+//! [`guard`] turns a panic into a finding instead of an abort;
 //! [`demo`] writes sample exports for the demo, the tests and the benchmarks.
 #![deny(missing_docs)]
 
@@ -23,6 +24,7 @@ pub mod completeness;
 pub mod demo;
 pub mod diff;
 pub mod finding;
+pub mod guard;
 pub mod inventory;
 pub mod manifest;
 pub mod pipeline;

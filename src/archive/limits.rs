@@ -48,6 +48,8 @@ pub enum Stop {
     Ratio,
     /// The export's total budget is spent.
     Total,
+    /// reversa itself failed on this entry (a caught panic, see [`crate::guard`]).
+    Internal,
 }
 
 /// Shared budget of uncompressed bytes for one run, across threads.

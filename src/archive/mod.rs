@@ -239,6 +239,10 @@ impl Archive {
     ) -> Scan<H::Output> {
         let budget = Budget::default();
         let ctx = ReadCtx { handler, limits, budget: &budget, progress };
+        // Entries sharing their data are how an overlapping-entry bomb multiplies its output:
+        // such an archive is listed, none of its entries read.
+        let refuse = |m: &EntryMeta| !self.overlapping && select(m);
+        let select: &(dyn Fn(&EntryMeta) -> bool + Sync) = &refuse;
         match &self.listing {
             Some(listing) => {
                 let selected = listing.iter().filter(|m| select(m));
@@ -314,10 +318,17 @@ impl<H: EntryHandler> ReadCtx<'_, H> {
             ),
             progress: self.progress,
         };
-        let result = self.handler.handle(meta, &mut guarded);
+        let result = crate::guard::catch(|| {
+            crate::guard::inject(&meta.path);
+            self.handler.handle(meta, &mut guarded)
+        });
         self.progress.entry_done();
         let stop = guarded.inner.stopped;
         let bytes_read = guarded.inner.bytes_read();
+        let result = match result {
+            Ok(r) => r,
+            Err(p) => return Outcome::Failed { error: p.at, stop: Some(Stop::Internal), bytes_read },
+        };
         match result {
             Ok(out) if stop.is_none() => {
                 // A declared size larger than what the entry holds is a lie too.

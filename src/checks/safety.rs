@@ -81,8 +81,8 @@ pub(super) fn check(input: &CheckInput<'_>) -> Vec<Finding> {
                 Some(Stop::Ratio) => Finding::new(Code::ArchiveRatioExceeded, at())
                     .with("ratio", format!(">{}", input.limits.max_ratio))
                     .with("limit", input.limits.max_ratio),
-                // The total limit is reported once, above.
-                Some(Stop::Total) => continue,
+                // The total limit is reported once, above; an internal error by the pipeline.
+                Some(Stop::Total | Stop::Internal) => continue,
                 None if input.container.container == Some(crate::archive::Container::Folder) => {
                     Finding::new(Code::ArchiveUnreadable, at()).with("error", error)
                 }

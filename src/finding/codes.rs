@@ -100,6 +100,11 @@ codes! {
         "fichier illisible ({error})",
         "unreadable file ({error})";
 
+    /// reversa failed on this entry: a defect of the tool, caught; the file's result is missing.
+    InternalError = "internal.error", Error,
+        "erreur interne de reversa en lisant ce fichier ({at}) : son résultat manque et le verdict reste indéterminé ; signalez ce défaut",
+        "reversa internal error while reading this file ({at}): its result is missing and the verdict stays undetermined; please report this defect";
+
     // ---- inventory: formats and encodings ----
     /// A file in a format classified as proprietary.
     InventoryProprietaryFormat = "inventory.proprietary-format", Warning,

@@ -218,6 +218,30 @@ fn fill(template: &str, params: &BTreeMap<&'static str, String>) -> String {
     out
 }
 
+/// Findings of one code kept in a report: a hostile manifest declaring a million absent files
+/// would otherwise make a report of hundreds of megabytes. The counts stay exact.
+pub const MAX_PER_CODE: usize = 1000;
+
+/// Keeps the first `per_code` findings of each code (in their order) and returns how many of
+/// each code were left out, with their severity.
+pub fn cap_per_code(
+    findings: &mut Vec<Finding>,
+    per_code: usize,
+) -> BTreeMap<&'static str, (Severity, usize)> {
+    let mut seen: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut omitted: BTreeMap<&'static str, (Severity, usize)> = BTreeMap::new();
+    findings.retain(|f| {
+        let n = seen.entry(f.code.as_str()).or_insert(0);
+        *n += 1;
+        if *n <= per_code {
+            return true;
+        }
+        omitted.entry(f.code.as_str()).or_insert((f.severity, 0)).1 += 1;
+        false
+    });
+    omitted
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,5 +266,18 @@ mod tests {
     fn location_display() {
         let l = Location::manifest("manifest-sha256.txt", Some(3)).with_path("data/x");
         assert_eq!(l.to_string(), "data/x manifest-sha256.txt:3");
+    }
+
+    #[test]
+    fn findings_are_capped_per_code_with_exact_counts_left_out() {
+        let mut all: Vec<Finding> = (0..5)
+            .map(|i| Finding::new(Code::FixityMissingFile, Location::entry(format!("f{i}"))))
+            .chain([Finding::new(Code::ManifestAbsent, Location::default())])
+            .collect();
+        let omitted = cap_per_code(&mut all, 2);
+        assert_eq!(all.len(), 3);
+        assert_eq!(all[1].location.path.as_deref(), Some("f1"), "the first ones are kept");
+        assert_eq!(omitted.get("fixity.missing-file"), Some(&(Severity::Error, 3)));
+        assert!(!omitted.contains_key("manifest.absent"));
     }
 }

@@ -188,6 +188,10 @@ fn run_full(
         documents,
     } = scanned;
     files.retain(|f| f.meta.kind != crate::archive::EntryKind::Dir);
+    // Entries reversa itself failed on (a caught panic): named, and the verdict is undetermined.
+    let internal = internal_errors(&files);
+    let any_internal = !internal.is_empty();
+    extra.extend(internal);
     let mut records = finish_records(&records_plan, records, &files, manifest.as_ref());
     let diff_rows = std::mem::take(&mut records.diff);
     let (payload_files, present_declared) = package_counts(&files, manifest.as_ref());
@@ -210,6 +214,8 @@ fn run_full(
     let (checks, mut findings) = checks::run(&input);
     findings.append(&mut extra);
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    // The checks counted every finding; the report keeps a bounded number of each code.
+    let omitted = crate::finding::cap_per_code(&mut findings, crate::finding::MAX_PER_CODE);
     let clause_file = contract.as_ref().map(|(f, _)| f.clone()).unwrap_or_else(crate::clauses::default_set);
     let evidence = crate::clauses::Evidence {
         files: &files,
@@ -224,7 +230,12 @@ fn run_full(
         lang: plan.lang,
     };
     let clauses = crate::clauses::evaluate(&clause_file, &evidence);
-    let verdict = crate::verdict::decide(&clauses);
+    let mut verdict = crate::verdict::decide(&clauses);
+    if any_internal {
+        // What follows from the failed file (its records, digests, counts) is reversa's failure,
+        // not the vendor's: no answer either way.
+        verdict = crate::verdict::Verdict::Undetermined;
+    }
     let (sha256, digest_kind) = match archive_sha256 {
         Some(d) => (hex::encode(d), "file"),
         None => (tree_digest(&files), "tree"),
@@ -241,6 +252,7 @@ fn run_full(
         manifest: manifest.as_ref(),
         checks: &checks,
         findings: &findings,
+        omitted: &omitted,
         verdict,
         records: &records,
         completeness: &completeness,
@@ -254,6 +266,19 @@ fn run_full(
             .map(|(p, (_, sha))| (p.display().to_string(), sha.clone())),
     });
     Ok((report, diff_rows))
+}
+
+/// One `internal.error` finding per entry whose reading panicked.
+fn internal_errors(files: &[FileRecord]) -> Vec<Finding> {
+    files
+        .iter()
+        .filter_map(|f| {
+            let failure = f.failure.as_ref()?;
+            (failure.stop == Some(crate::archive::Stop::Internal)).then(|| {
+                Finding::new(Code::InternalError, Location::entry(&f.meta.path)).with("at", &failure.error)
+            })
+        })
+        .collect()
 }
 
 /// Files under a BagIt bag's payload folder, and files a manifest declares that are present.

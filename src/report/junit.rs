@@ -85,12 +85,27 @@ pub fn render(r: &Report) -> String {
         }
         let _ = writeln!(checks, "</testcase>");
     }
-    let total = r.clauses.len() + r.checks.len();
+    // reversa's own failures (a caught panic): an error, not a failure of the export.
+    let internal: Vec<String> = r
+        .findings
+        .iter()
+        .filter(|f| f.code == crate::finding::Code::InternalError.as_str())
+        .map(|f| format!("{} {}", f.location.path.as_deref().unwrap_or(""), f.message))
+        .collect();
+    let ke = usize::from(!internal.is_empty());
+    if ke > 0 {
+        let _ = writeln!(
+            checks,
+            "    <testcase classname=\"reversa.checks\" name=\"internal\"><error message=\"internal error\">{}</error></testcase>",
+            esc(&internal.join("\n"))
+        );
+    }
+    let total = r.clauses.len() + r.checks.len() + ke;
     let mut s = String::new();
     let _ = writeln!(s, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
     let _ = writeln!(
         s,
-        "<testsuites name=\"reversa {}\" tests=\"{total}\" failures=\"{}\" skipped=\"{}\">",
+        "<testsuites name=\"reversa {}\" tests=\"{total}\" failures=\"{}\" errors=\"{ke}\" skipped=\"{}\">",
         esc(&r.archive.path),
         cf + kf,
         cs + ks
@@ -105,8 +120,8 @@ pub fn render(r: &Report) -> String {
     let _ = writeln!(s, "  </testsuite>");
     let _ = writeln!(
         s,
-        "  <testsuite name=\"checks\" tests=\"{}\" failures=\"{kf}\" skipped=\"{ks}\" timestamp=\"{}\">",
-        r.checks.len(),
+        "  <testsuite name=\"checks\" tests=\"{}\" failures=\"{kf}\" errors=\"{ke}\" skipped=\"{ks}\" timestamp=\"{}\">",
+        r.checks.len() + ke,
         esc(&r.generated_at)
     );
     s.push_str(&checks);

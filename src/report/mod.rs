@@ -5,6 +5,7 @@ pub mod check;
 pub mod html;
 pub mod junit;
 mod model;
+pub mod out;
 pub mod text;
 
 pub use model::*;
@@ -41,8 +42,10 @@ pub struct Inputs<'a> {
     pub manifest: Option<&'a Manifest>,
     /// Check results.
     pub checks: &'a [CheckResult],
-    /// All findings, sorted.
+    /// The findings kept, sorted.
     pub findings: &'a [Finding],
+    /// Findings left out per code, with their severity ([`crate::finding::cap_per_code`]).
+    pub omitted: &'a std::collections::BTreeMap<&'static str, (Severity, usize)>,
     /// The verdict.
     pub verdict: Verdict,
     /// The records stage's result.
@@ -126,13 +129,15 @@ pub fn build(i: Inputs<'_>) -> Report {
         .collect();
     let mut summary = Summary { files: files.len(), ..Default::default() };
     summary.bytes = files.iter().filter_map(|f| f.size).sum();
-    for f in i.findings {
-        match f.severity {
-            Severity::Error => summary.errors += 1,
-            Severity::Warning => summary.warnings += 1,
-            Severity::Info => summary.infos += 1,
+    let kept = i.findings.iter().map(|f| (f.severity, 1));
+    for (severity, n) in kept.chain(i.omitted.values().copied()) {
+        match severity {
+            Severity::Error => summary.errors += n,
+            Severity::Warning => summary.warnings += n,
+            Severity::Info => summary.infos += n,
         }
     }
+    summary.omitted = i.omitted.iter().map(|(code, (_, n))| (*code, *n)).collect();
     for f in &files {
         let class = match f.format.as_ref().map(|x| x.openness) {
             Some(Openness::Open) => "open",

@@ -48,6 +48,18 @@ pub struct Report {
     pub verdict: Verdict,
 }
 
+impl Report {
+    /// The process exit code: the verdict's (0, 1, 3), or 2 when reversa failed on a file
+    /// (`internal.error`): the report is written, but it is not a complete answer.
+    pub fn exit_code(&self) -> u8 {
+        if self.findings.iter().any(|f| f.code == crate::finding::Code::InternalError.as_str()) {
+            2
+        } else {
+            self.verdict.exit_code() as u8
+        }
+    }
+}
+
 /// The tool's identity.
 #[derive(Debug, Clone, Serialize)]
 pub struct Tool {
@@ -263,4 +275,7 @@ pub struct Summary {
     pub infos: usize,
     /// Files per openness class.
     pub openness: BTreeMap<&'static str, usize>,
+    /// Findings counted but not listed, per code (past `finding::MAX_PER_CODE` of one code).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub omitted: BTreeMap<&'static str, usize>,
 }

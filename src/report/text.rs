@@ -211,8 +211,9 @@ pub fn render_to(r: &Report, out: &Outputs<'_>) -> String {
             }
             let _ = writeln!(s, "  {sev:<9} {:<30} {place}\n            {}", f.code, f.message);
         }
-        if r.findings.len() > MAX_FINDINGS_SHOWN {
-            let more = r.findings.len() - MAX_FINDINGS_SHOWN;
+        let listed = r.summary.errors + r.summary.warnings + r.summary.infos;
+        if listed > MAX_FINDINGS_SHOWN {
+            let more = listed - MAX_FINDINGS_SHOWN;
             let _ = writeln!(
                 s,
                 "  … {more} {}",

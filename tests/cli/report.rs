@@ -134,6 +134,8 @@ fn inventory_lists_files_as_json_and_text() {
     assert!(!w.path().join("out").exists(), "inventory writes nothing");
 }
 
+/// SIGINT, SIGTERM or SIGKILL at any moment: either the run finished (report.json there, marker
+/// gone) or the folder says it was interrupted (marker there, no report.json).
 #[test]
 fn a_run_killed_midway_leaves_no_report() {
     let w = Workdir::new();
@@ -144,30 +146,51 @@ fn a_run_killed_midway_leaves_no_report() {
     };
     let bin = assert_cmd::cargo::cargo_bin("reversa");
     let mut killed_midway = 0;
-    for delay_ms in [5u64, 20, 50, 100] {
-        let out = w.path().join(format!("out-{delay_ms}"));
-        let mut child = std::process::Command::new(&bin)
-            .args(["verify", zip.to_str().unwrap(), "--out", out.to_str().unwrap(), "--quiet"])
-            .stdout(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
-        let finished = child.try_wait().unwrap().is_some();
-        child.kill().unwrap();
-        child.wait().unwrap();
-        if !finished && !out.join("report.json").exists() {
-            killed_midway += 1;
-        }
-        if out.exists() {
+    for signal in ["INT", "TERM", "KILL"] {
+        for delay_ms in [10u64, 60, 150] {
+            let out = w.path().join(format!("out-{signal}-{delay_ms}"));
+            // An earlier run's report in the folder must not survive as this run's.
+            std::fs::create_dir_all(&out).unwrap();
+            std::fs::write(out.join("report.json"), "{\"stale\": true}").unwrap();
+            let mut child = std::process::Command::new(&bin)
+                .args(["verify", zip.to_str().unwrap(), "--out", out.to_str().unwrap(), "--quiet"])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+            let finished = child.try_wait().unwrap().is_some();
+            let sent = std::process::Command::new("kill")
+                .args([format!("-{signal}"), child.id().to_string()])
+                .status()
+                .unwrap();
+            assert!(sent.success() || finished);
+            let status = child.wait().unwrap();
+            let (report, marker) = (out.join("report.json"), out.join("reversa.running"));
             for e in std::fs::read_dir(&out).unwrap() {
                 let name = e.unwrap().file_name().to_string_lossy().into_owned();
-                assert!(name == "report.json" || name.starts_with(".reversa-"), "unexpected {name}");
+                assert!(
+                    ["report.json", "report.html", "reversa.running"].contains(&name.as_str())
+                        || name.starts_with(".reversa-"),
+                    "unexpected {name}"
+                );
             }
-        }
-        if !finished && out.join("report.json").exists() {
-            // Killed after the rename: the report is complete and valid JSON.
-            let text = std::fs::read_to_string(out.join("report.json")).unwrap();
-            serde_json::from_str::<serde_json::Value>(&text).expect("a complete report");
+            if status.success() || status.code().is_some() {
+                // Ran to the end (the signal came too late).
+                assert!(report.exists() && !marker.exists(), "{signal} {delay_ms}: {status:?}");
+            } else if report.exists() {
+                // Killed after the last rename: the report is complete and valid JSON.
+                let text = std::fs::read_to_string(&report).unwrap();
+                let v: serde_json::Value = serde_json::from_str(&text).expect("a complete report");
+                // Or killed before the run touched the folder: the earlier report is still whole.
+                assert!(
+                    v.get("stale").is_none() || !marker.exists(),
+                    "{signal} {delay_ms}: the old report survived the start of a run"
+                );
+            } else {
+                assert!(marker.exists(), "{signal} {delay_ms}: interrupted, and no marker says so");
+                killed_midway += 1;
+            }
         }
     }
     assert!(killed_midway > 0, "no run was interrupted before its report: the export is too small");

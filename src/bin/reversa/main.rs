@@ -1,6 +1,7 @@
 //! The `reversa` binary: parses flags, runs the library's pipeline, renders, picks the exit code.
 //!
-//! Exit codes: 0 satisfiable, 1 not satisfiable, 3 undetermined, 2 usage error or unreadable input.
+//! Exit codes: 0 satisfiable, 1 not satisfiable, 3 undetermined, 2 usage error, unreadable input
+//! or an internal error (a caught panic; see `reversa::guard`).
 
 mod args;
 mod clauses;
@@ -22,7 +23,21 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {
+    reversa::guard::install_hook();
+    // A panic that no entry's guard caught (outside the reading of one file): exit 2, no report.
+    let result = reversa::guard::catch(|| run_command(cli))
+        .unwrap_or_else(|p| Err(anyhow::anyhow!("{p}: no report was written; please report this defect")));
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("reversa: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_command(cli: Cli) -> anyhow::Result<u8> {
+    match cli.command {
         Command::Verify(a) => profile_choice(a.profile.as_deref()).and_then(|profile| {
             let mut plan = plan(&a.path, &a.read, profile);
             plan.counts = a.counts.clone();
@@ -38,13 +53,6 @@ fn main() -> ExitCode {
         Command::Clauses(c) => clauses::run(&c),
         Command::Report(c) => report_check(&c),
         Command::Profile(c) => profile::run(&c),
-    };
-    match result {
-        Ok(code) => ExitCode::from(code),
-        Err(e) => {
-            eprintln!("reversa: {e:#}");
-            ExitCode::from(2)
-        }
     }
 }
 
@@ -179,10 +187,10 @@ pub(crate) fn verify(
 ) -> anyhow::Result<u8> {
     use std::io::IsTerminal;
     check_out_dir(&plan.input, out)?;
-    std::fs::create_dir_all(out).map_err(|e| anyhow::anyhow!("cannot create {}: {e}", out.display()))?;
+    // Before any heavy work: the folder is writable, has room, and is marked as being written.
+    let out_dir = report::out::OutDir::prepare(out, &plan.input, &reversa::pipeline::run_date())?;
     let report = run(&plan, quiet)?;
     let cannot = |e: std::io::Error| anyhow::anyhow!("cannot write the report in {}: {e}", out.display());
-    let json = report::write_json(out, &report).map_err(cannot)?;
     let html =
         report::write_atomic(out, "report.html", report::html::render(&report).as_bytes()).map_err(cannot)?;
     if let Some(file) = &extra.junit {
@@ -192,6 +200,9 @@ pub(crate) fn verify(
         report::write_atomic(dir, &name, report::junit::render(&report).as_bytes())
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", file.display()))?;
     }
+    // report.json last: once it is there, the run's other files are too.
+    let json = report::write_json(out, &report).map_err(cannot)?;
+    out_dir.finish().map_err(cannot)?;
     match format {
         FormatArg::Json => print(&report::to_json(&report)),
         FormatArg::Text => {
@@ -202,7 +213,7 @@ pub(crate) fn verify(
             print(&report::text::render_to(&report, &outputs))
         }
     }
-    Ok(report.verdict.exit_code() as u8)
+    Ok(report.exit_code())
 }
 
 fn inventory(a: &args::InventoryArgs) -> anyhow::Result<u8> {
