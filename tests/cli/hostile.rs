@@ -547,6 +547,24 @@ const RECORDS: &[Case] = &[
         max_rss_mb: MAX_RSS_MB,
     },
     Case {
+        name: "ODS whose repeat attributes span 99 million cells in a few bytes",
+        make: |d| {
+            let ns = "xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\"";
+            let content = format!(
+                "<?xml version=\"1.0\"?><office:document-content {ns} office:version=\"1.2\"><office:body><office:spreadsheet><table:table table:name=\"actes\"><table:table-row table:number-rows-repeated=\"999999\"><table:table-cell table:number-columns-repeated=\"99\" office:value-type=\"string\"><text:p>x</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"
+            );
+            let manifest = "<?xml version=\"1.0\"?><manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\"><manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/></manifest:manifest>";
+            let ods = zip_bytes(&[
+                ("mimetype", b"application/vnd.oasis.opendocument.spreadsheet".as_slice()),
+                ("META-INF/manifest.xml", manifest.as_bytes()),
+                ("content.xml", content.as_bytes()),
+            ]);
+            data_zip(d, "actes.ods", &ods)
+        },
+        expect: &["records.read-error"],
+        max_rss_mb: MAX_RSS_MB,
+    },
+    Case {
         name: "JSON nested 100,000 deep",
         make: |d| {
             let j = format!("[{{\"nom\": {}{}}}]", "[".repeat(100_000), "]".repeat(100_000));

@@ -56,6 +56,9 @@ pub fn read(
     if matches!(kind, ReaderKind::Xlsx | ReaderKind::Ods) {
         check_unpacked(&bytes, MAX_UNPACKED)?;
     }
+    if kind == ReaderKind::Ods {
+        check_ods_extent(&bytes, MAX_ODS_CELLS)?;
+    }
     let mut out = Output {
         sink,
         header: options.header.unwrap_or(true),
@@ -98,6 +101,69 @@ fn check_unpacked(bytes: &[u8], max: u64) -> Result<(), ReadError> {
         return Err(ReadError::new("limit", 0, 0, format!("workbook unpacks to over {max} bytes")));
     }
     Ok(())
+}
+
+/// Largest extent (rows × columns from the first cell to the last that holds a value) of one ODS
+/// sheet: `calamine` expands an ODS sheet into a dense range, and repeat attributes let a few
+/// bytes span millions of cells (≈ 80 bytes of memory each).
+pub const MAX_ODS_CELLS: u64 = 4_000_000;
+
+/// Refuses an ODS workbook one of whose sheets spans more than `max` cells once its
+/// `number-rows-repeated` / `number-columns-repeated` attributes are expanded. Reads
+/// `content.xml` once, holding nothing; a workbook that does not parse is left for `calamine`.
+fn check_ods_extent(bytes: &[u8], max: u64) -> Result<(), ReadError> {
+    use quick_xml::events::Event;
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else { return Ok(()) };
+    let Ok(content) = archive.by_name("content.xml") else { return Ok(()) };
+    let mut xml = quick_xml::Reader::from_reader(std::io::BufReader::new(content));
+    let repeat = |e: &quick_xml::events::BytesStart<'_>, name: &str| -> u64 {
+        e.try_get_attribute(name).ok().flatten().and_then(|a| a.value.parse::<u64>().ok()).unwrap_or(1).max(1)
+    };
+    let (mut row, mut col, mut row_repeat) = (0u64, 0u64, 1u64);
+    let (mut last_row, mut last_col) = (None::<u64>, 0u64);
+    let mut buf = Vec::new();
+    loop {
+        let event = match xml.read_event_into(&mut buf) {
+            Ok(Event::Eof) | Err(_) => return Ok(()),
+            Ok(e) => e,
+        };
+        match &event {
+            Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
+                "table" => (row, last_row, last_col) = (0, None, 0),
+                "table-row" => (col, row_repeat) = (0, repeat(e, "table:number-rows-repeated")),
+                "table-cell" | "covered-table-cell" => {
+                    let n = repeat(e, "table:number-columns-repeated");
+                    if e.try_get_attribute("office:value-type").ok().flatten().is_some() {
+                        last_row = Some(row.saturating_add(row_repeat - 1));
+                        last_col = last_col.max(col.saturating_add(n - 1));
+                    }
+                    col = col.saturating_add(n);
+                }
+                _ => {}
+            },
+            _ => {}
+        }
+        let row_ends = match &event {
+            Event::End(e) => e.local_name().as_ref() == "table-row",
+            Event::Empty(e) => e.local_name().as_ref() == "table-row",
+            _ => false,
+        };
+        if row_ends {
+            row = row.saturating_add(row_repeat);
+        }
+        if let Some(r) = last_row {
+            let cells = (r + 1).saturating_mul(last_col + 1);
+            if cells > max {
+                return Err(ReadError::new(
+                    "limit",
+                    0,
+                    0,
+                    format!("a sheet spans over {max} cells once its repeats are expanded"),
+                ));
+            }
+        }
+        buf.clear();
+    }
 }
 
 /// Runs a `calamine` call, turning a panic into a `structure` error.
@@ -710,6 +776,31 @@ mod tests {
 
     fn os(text: &str) -> String {
         format!(r#"<table:table-cell office:value-type="string"><text:p>{text}</text:p></table:table-cell>"#)
+    }
+
+    /// A few bytes that repeat a row and a cell into millions of cells are refused before
+    /// `calamine` expands them; trailing empty repeats (as LibreOffice writes) are not counted.
+    #[test]
+    fn ods_repeats_are_bounded_before_expansion() {
+        let cell = |n: u64| {
+            format!(
+                r#"<table:table-cell table:number-columns-repeated="{n}" office:value-type="string"><text:p>x</text:p></table:table-cell>"#
+            )
+        };
+        let trailing = r#"<table:table-row table:number-rows-repeated="1048000"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>"#;
+        let row = |rows: u64, cols: u64| {
+            format!(
+                r#"<table:table-row table:number-rows-repeated="{rows}">{}</table:table-row>"#,
+                cell(cols)
+            )
+        };
+        let small = ods(&format!("{}{trailing}", row(10, 2)));
+        assert_eq!(check_ods_extent(&small, 20), Ok(()));
+        assert!(check_ods_extent(&small, 19).is_err());
+        let bomb = ods(&format!("{}{trailing}", row(999_999, 99)));
+        let (records, result) = run(ReaderKind::Ods, &ReaderOptions::default(), &bomb);
+        assert!(records.rows.is_empty());
+        assert_eq!(result.unwrap_err().kind, "limit");
     }
 
     #[test]
