@@ -59,6 +59,9 @@ pub fn read(
     if kind == ReaderKind::Ods {
         check_ods_extent(&bytes, MAX_ODS_CELLS)?;
     }
+    if kind == ReaderKind::Xlsx {
+        check_shared_strings(&bytes, MAX_SHARED_STRINGS)?;
+    }
     let mut out = Output {
         sink,
         header: options.header.unwrap_or(true),
@@ -99,6 +102,30 @@ fn check_unpacked(bytes: &[u8], max: u64) -> Result<(), ReadError> {
         (0..meta.len()).filter_map(|i| meta.entry(i).ok()).fold(0u64, |t, e| t.saturating_add(e.size()));
     if total > max {
         return Err(ReadError::new("limit", 0, 0, format!("workbook unpacks to over {max} bytes")));
+    }
+    Ok(())
+}
+
+/// Largest shared-string table of an XLSX workbook, unpacked. `calamine` holds it whole as
+/// strings: about twice its size in memory for tiny strings (a 510 MB table of 30 million
+/// one-letter strings took 1.05 GB).
+pub const MAX_SHARED_STRINGS: u64 = 160 * 1024 * 1024;
+
+/// Refuses an XLSX whose shared-string table unpacks to over `max` bytes.
+fn check_shared_strings(bytes: &[u8], max: u64) -> Result<(), ReadError> {
+    let Ok(archive) = zip::ZipArchive::new(Cursor::new(bytes)) else { return Ok(()) };
+    let meta = archive.metadata();
+    let size = (0..meta.len())
+        .filter_map(|i| meta.entry(i).ok())
+        .filter(|e| e.name().is_ok_and(|n| n.to_ascii_lowercase().ends_with("sharedstrings.xml")))
+        .fold(0u64, |t, e| t.saturating_add(e.size()));
+    if size > max {
+        return Err(ReadError::new(
+            "limit",
+            0,
+            0,
+            format!("shared-string table over {max} bytes: export this sheet as CSV"),
+        ));
     }
     Ok(())
 }
@@ -776,6 +803,15 @@ mod tests {
 
     fn os(text: &str) -> String {
         format!(r#"<table:table-cell office:value-type="string"><text:p>{text}</text:p></table:table-cell>"#)
+    }
+
+    #[test]
+    fn a_huge_shared_string_table_is_refused() {
+        let table = format!("<sst>{}</sst>", "<si><t>a</t></si>".repeat(100));
+        let book = zip(&[("xl/sharedStrings.xml", table)]);
+        assert_eq!(check_shared_strings(&book, 1 << 20), Ok(()));
+        assert_eq!(check_shared_strings(&book, 1000).unwrap_err().kind, "limit");
+        assert_eq!(check_shared_strings(&xlsx(&[("Actes", "")]), 0), Ok(()), "no table, nothing to refuse");
     }
 
     /// A few bytes that repeat a row and a cell into millions of cells are refused before
