@@ -94,7 +94,14 @@ if [ "$PEERS" = 1 ]; then
   unzip -o -q -j "$EXPORT" donnees/electeurs.csv -d "$PEER"
   ELECTEURS_ROWS=$(($(wc -l < "$PEER/electeurs.csv") - 1))
   ELECTEURS_BYTES=$(stat -c %s "$PEER/electeurs.csv")
-  "$BIN" schemas show electeurs > "$PEER/electeurs.schema.json"
+  # qsv reads an empty cell as null where reversa reads it as absent: optional fields accept
+  # null, so that both validate the same rows.
+  "$BIN" schemas show electeurs | python3 -c 'import json,sys
+s = json.load(sys.stdin); required = set(s.get("required", []))
+for name, p in s.get("properties", {}).items():
+    if name not in required and isinstance(p.get("type"), str):
+        p["type"] = [p["type"], "null"]
+json.dump(s, sys.stdout)' > "$PEER/electeurs.schema.json"
   # One file alone: its foreign keys (to bureaux) would stop frictionless before any row, and
   # frictionless reads fields by position: keep the file's columns, in its order.
   "$BIN" schemas export --format table-schema --dataset electeurs \
