@@ -167,6 +167,7 @@ fn run_full(
     needs.fingerprints |= plan.fingerprints;
     needs.diff = plan.diff;
     let mut records_plan = RecordsPlan::new(&plan.profile, &run_date(), &needs)?;
+    records::check_groupings(&records_plan.registry, &needs, plan.reveal_values)?;
     records_plan.reveal = plan.reveal_values;
     if !plan.read_records {
         records_plan.profiles.clear();

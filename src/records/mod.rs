@@ -61,6 +61,26 @@ pub enum RecordsError {
     /// No built-in profile of that name.
     #[error("no built-in profile {0:?}; known: {1}")]
     UnknownProfile(String, String),
+    /// A grouping names a field the dataset does not have.
+    #[error("counts file: dataset {dataset} has no field {field:?} to group by")]
+    UnknownGroupField {
+        /// The dataset.
+        dataset: String,
+        /// The field.
+        field: String,
+    },
+    /// A grouping would show personal values as group labels.
+    #[error(
+        "counts file: grouping {dataset} by {key:?} would show personal values in the report; group by a coded field, year(date) or one of {allowed}, or pass --reveal-values"
+    )]
+    PersonalGrouping {
+        /// The dataset.
+        dataset: String,
+        /// The grouping key.
+        key: String,
+        /// The keys allowed for this dataset.
+        allowed: String,
+    },
 }
 
 /// A profile ready to route files.
@@ -100,6 +120,38 @@ pub struct RecordsPlan {
     pub aggregates: Vec<aggregate::DatasetAgg>,
     /// Keep the offending values of records that break a rule (`--reveal-values`).
     pub reveal: bool,
+}
+
+/// Refuses the groupings of `needs` that would put personal values in the report as group
+/// labels (a counts file grouping by `nom`), unless the values are to be revealed anyway.
+pub fn check_groupings(registry: &Registry, needs: &Needs, reveal: bool) -> Result<(), RecordsError> {
+    for (dataset, grouping) in &needs.groupings {
+        let Some(d) = registry.get(dataset) else { continue };
+        for key in grouping {
+            let key = key.as_string();
+            match d.groupable(&key) {
+                Err(field) => {
+                    return Err(RecordsError::UnknownGroupField { dataset: dataset.clone(), field });
+                }
+                Ok(false) if !reveal => {
+                    let mut allowed: Vec<String> = d
+                        .fields
+                        .iter()
+                        .filter(|f| f.coded || d.group_by.contains(&f.name))
+                        .map(|f| f.name.clone())
+                        .collect();
+                    allowed.extend(d.group_by.iter().filter(|g| g.starts_with("year(")).cloned());
+                    return Err(RecordsError::PersonalGrouping {
+                        dataset: dataset.clone(),
+                        key,
+                        allowed: allowed.join(", "),
+                    });
+                }
+                Ok(_) => {}
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Aggregates asked for beyond the schemas' defaults: by a counts file, or for fingerprints.

@@ -64,6 +64,8 @@ pub struct Field {
     pub format: Option<String>,
     /// Whether it is in the schema's top-level `required`.
     pub required: bool,
+    /// Whether its values are codes (an `enum` or a `pattern`): safe to show as group labels.
+    pub coded: bool,
 }
 
 /// A foreign key.
@@ -203,6 +205,7 @@ impl Dataset {
                     title: p.get("title").and_then(Value::as_str).unwrap_or_default().to_string(),
                     format: p.get("format").and_then(Value::as_str).map(str::to_string),
                     required: required.contains(&fname.as_str()),
+                    coded: p.get("enum").is_some() || p.get("pattern").is_some(),
                 });
             }
         }
@@ -283,6 +286,21 @@ impl Dataset {
     /// The index of a field.
     pub fn field(&self, name: &str) -> Option<usize> {
         self.index.get(name).copied()
+    }
+
+    /// Whether records may be grouped by `key` in a report without showing personal values: the
+    /// year of a date, a coded field (`enum`, `pattern`) or a field of the schema's own
+    /// `x-reversa-group-by`. `Err` names the field when the dataset has none of that name.
+    pub fn groupable(&self, key: &str) -> Result<bool, String> {
+        let (field, year) = match key.trim().strip_prefix("year(").and_then(|k| k.strip_suffix(')')) {
+            Some(f) => (f.trim(), true),
+            None => (key.trim(), false),
+        };
+        let Some(i) = self.field(field) else { return Err(field.to_string()) };
+        let f = &self.fields[i];
+        Ok((year && matches!(f.format.as_deref(), Some("date" | "partial-date")))
+            || f.coded
+            || self.group_by.iter().any(|g| g.trim() == key.trim()))
     }
 
     /// The compiled validator.

@@ -344,3 +344,54 @@ fn fingerprint_diff_and_counts_files_follow_their_schemas() {
     assert_eq!(run.report()["reproducibility"]["counts"]["form"], "toml");
     assert!(!entries(&run, "period").is_empty());
 }
+
+/// A counts file grouping by a free-text field would put names in the report as group labels
+/// (and an unexpected group is listed): refused, unless the values are asked for.
+#[test]
+fn grouping_by_a_personal_field_is_refused_unless_values_are_revealed() {
+    let w = Workdir::new();
+    let export = w.demo(&[]);
+    let counts = |by: &str| {
+        let path = w.path().join("counts.toml");
+        std::fs::write(
+            &path,
+            format!(
+                "reversa_counts = \"1\"\n[[count]]\ndataset = \"personnes\"\nby = [\"{by}\"]\ngroup = [\"X\"]\nexpected = 1\nsource = \"registre\"\n"
+            ),
+        )
+        .unwrap();
+        path
+    };
+    let run = |by: &str, extra: &[&str]| {
+        let c = counts(by);
+        let mut args = vec![
+            "verify",
+            export.to_str().unwrap(),
+            "--out",
+            "out",
+            "--quiet",
+            "--counts",
+            c.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        w.run(&args)
+    };
+    let refused = run("nom", &[]);
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("personal values") && refused.stderr.contains("lien"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(run("nomx", &[]).code, 2, "an unknown field");
+    // Coded fields and years are fine; the explicit request too.
+    for (by, extra) in [
+        ("lien", &[][..]),
+        ("sexe", &[][..]),
+        ("year(date_naissance)", &[][..]),
+        ("nom", &["--reveal-values"][..]),
+    ] {
+        let r = run(by, extra);
+        assert!([0, 1, 3].contains(&r.code), "{by}: {}", r.stderr);
+    }
+}
