@@ -395,3 +395,43 @@ fn grouping_by_a_personal_field_is_refused_unless_values_are_revealed() {
         assert!([0, 1, 3].contains(&r.code), "{by}: {}", r.stderr);
     }
 }
+
+/// Each side of a diff is read with its own profile: the same export is identical to itself
+/// with the same profile on both sides, and reads as empty on a side whose profile maps none
+/// of its files.
+#[test]
+fn diff_reads_each_side_with_its_own_profile() {
+    let w = Workdir::new();
+    let export = demo_folder(&w, "export");
+    let e = export.to_str().unwrap();
+    let same = w.run(&[
+        "diff",
+        e,
+        e,
+        "--profile-old",
+        "reversa-v1",
+        "--profile-new",
+        "reversa-v1",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(same.code, 0, "{}", same.stderr);
+    let other = w.run(&[
+        "diff",
+        e,
+        e,
+        "--profile-old",
+        "reversa-v1",
+        "--profile-new",
+        "e-listelec",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(other.code, 1, "{}", other.stderr);
+    let d: Value = serde_json::from_str(&other.stdout).unwrap();
+    let actes = d["datasets"].as_array().unwrap().iter().find(|x| x["name"] == "actes").unwrap();
+    assert!(actes["old"].as_u64().unwrap() > 0, "{actes}");
+    assert_eq!(actes["new"], 0, "e-listelec maps no acte file");
+    assert_eq!(actes["missing"], actes["old"]);
+    assert_eq!(w.run(&["diff", e, e, "--profile-new", "nope"]).code, 2);
+}

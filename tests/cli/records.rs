@@ -306,6 +306,18 @@ fn schemas_are_listed_shown_and_exported_as_table_schemas() {
     let p: Value = serde_json::from_str(&package.stdout).unwrap();
     assert_eq!(p["resources"].as_array().unwrap().len(), 12);
     assert_eq!(w.run(&["schemas", "show", "nope"]).code, 2);
+    // JSON Schema export: the shipped schemas, byte for byte the ones `schemas show` prints.
+    let js = w.run(&["schemas", "export", "--format", "json-schema", "-o", "js"]);
+    assert_eq!(js.code, 0, "{}", js.stderr);
+    assert_eq!(std::fs::read_dir(w.path().join("js")).unwrap().count(), 12);
+    let actes: Value =
+        serde_json::from_str(&std::fs::read_to_string(w.path().join("js/actes.schema.json")).unwrap())
+            .unwrap();
+    assert_eq!(actes, v);
+    assert_eq!(actes["$schema"], "https://json-schema.org/draft/2020-12/schema");
+    let one = w.run(&["schemas", "export", "--format", "json-schema", "--dataset", "electeurs"]);
+    let e: Value = serde_json::from_str(&one.stdout).unwrap();
+    assert_eq!(e["$id"], "urn:reversa:format:1:electeurs");
 }
 
 #[test]
