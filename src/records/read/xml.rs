@@ -519,6 +519,8 @@ struct Transcode<R> {
     eof: bool,
     /// A malformed sequence was met after some output was returned.
     failed: bool,
+    /// The decoder has been given the end of input and has flushed: it must not be called again.
+    done: bool,
 }
 
 impl<R: Read> Transcode<R> {
@@ -531,6 +533,7 @@ impl<R: Read> Transcode<R> {
             len: 0,
             eof: false,
             failed: false,
+            done: false,
         }
     }
 }
@@ -539,6 +542,9 @@ impl<R: Read> Read for Transcode<R> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         if self.failed {
             return Err(io::Error::new(io::ErrorKind::InvalidData, Malformed));
+        }
+        if self.done {
+            return Ok(0);
         }
         // Room for any one character (the reader above always asks for a whole chunk).
         if out.len() < 4 {
@@ -570,6 +576,7 @@ impl<R: Read> Read for Transcode<R> {
                 }
                 encoding_rs::DecoderResult::OutputFull => return Ok(written),
                 encoding_rs::DecoderResult::InputEmpty => {
+                    self.done = self.eof;
                     if written > 0 || self.eof {
                         return Ok(written);
                     }
@@ -817,6 +824,17 @@ mod tests {
         ] {
             let (_, r) = run(ReaderKind::Xml, &opts(), s);
             assert!(r.is_err(), "{}", String::from_utf8_lossy(s));
+        }
+    }
+
+    /// Found by fuzzing: a byte-order mark and nothing else made the transcoder call its
+    /// finished decoder again (an `encoding_rs` panic).
+    #[test]
+    fn a_lone_utf16_bom_is_an_error_not_a_panic() {
+        for s in [&b"\xFE\xFF"[..], b"\xFF\xFE", b"\xFE\xFF\0", b"\0<\0?"] {
+            let (c, r) = run(ReaderKind::Xml, &opts(), s);
+            assert!(r.is_err(), "{s:?}");
+            assert!(c.rows.is_empty());
         }
     }
 }
