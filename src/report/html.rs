@@ -1271,7 +1271,9 @@ fn findings(s: &mut String, r: &Report) {
             .take(MAX_LOCATIONS)
             .collect();
         let mut where_ = places.join("<br>");
-        let located = items.iter().filter(|f| f.location != Location::default()).count();
+        // Findings past the report's cap for this code are counted, not listed.
+        let omitted = r.summary.omitted.get(code).copied().unwrap_or(0);
+        let located = items.iter().filter(|f| f.location != Location::default()).count() + omitted;
         if located > places.len() {
             w!(
                 where_,
@@ -1289,7 +1291,7 @@ fn findings(s: &mut String, r: &Report) {
             "<tr><td>{}</td><td class=\"code\"><code>{}</code></td><td class=\"num\">{}</td><td>{message}</td><td class=\"locs\">{where_}</td></tr>\n",
             severity_badge(severity, l),
             escape(code).replace('.', ".<wbr>"),
-            int(items.len() as u64, l),
+            int((items.len() + omitted) as u64, l),
         );
     }
     s.push_str("</tbody>\n</table>\n</section>\n");
@@ -1803,6 +1805,18 @@ mod tests {
         }
         assert!(html.contains("fixity.digest-mismatch"));
         assert_offline(&html);
+    }
+
+    /// Findings past the cap of their code are counted in the code's row, not lost.
+    #[test]
+    fn omitted_findings_count_in_their_row() {
+        let mut report = run(Lang::Fr, vec![Defect::InvalidDate], None);
+        let code = report.findings[0].code;
+        let listed = report.findings.iter().filter(|f| f.code == code).count();
+        report.summary.omitted.insert(code, 1_000_000);
+        let html = render(&report);
+        let total = int((listed + 1_000_000) as u64, Lang::Fr);
+        assert!(html.contains(&format!("<td class=\"num\">{total}</td>")), "{total}");
     }
 
     #[test]
