@@ -98,12 +98,17 @@ pub fn read(
         if byte_record.len() != columns.len() {
             facts.ragged_rows += 1;
         }
+        // One UTF-8 check per record: a field whose range falls on character boundaries of a
+        // valid record is valid text; any other goes through the decoder on its own.
+        let whole = decoder.utf8_first().then(|| std::str::from_utf8(byte_record.as_slice()).ok()).flatten();
         for (i, field) in byte_record.iter().enumerate().take(columns.len()) {
             if field.is_empty() {
                 continue;
             }
-            let text = decoder.decode(field, line, numbered)?;
-            record.set(i, &text);
+            match whole.zip(byte_record.range(i)).and_then(|(w, r)| w.get(r)) {
+                Some(text) => record.set(i, text),
+                None => record.set(i, &decoder.decode(field, line, numbered)?),
+            }
         }
         if !sink.record(&columns, &record) {
             break;
@@ -234,6 +239,11 @@ impl Decoder {
         }
     }
 
+    /// Whether valid UTF-8 is taken as it is (the other encodings always transcode).
+    fn utf8_first(&self) -> bool {
+        matches!(self.mode, TextEncoding::Auto | TextEncoding::Utf8)
+    }
+
     fn name(&self) -> &'static str {
         match self.mode {
             TextEncoding::Windows1252 => "windows-1252",
@@ -312,6 +322,18 @@ mod tests {
         let (_, r) = run(ReaderKind::Csv, &ReaderOptions::default(), &data);
         let e = r.unwrap_err();
         assert!(e.reason.contains("runs over"), "stopped while feeding, before the record was whole: {e}");
+    }
+
+    /// The record-wide UTF-8 check must not accept a field that splits a character with its
+    /// neighbour: each such field is decoded on its own, as before.
+    #[test]
+    fn a_character_split_by_a_delimiter_is_decoded_per_field() {
+        let (c, r) = run(ReaderKind::Csv, &ReaderOptions::default(), b"x,y\na\xc3,\xa9b\nz,\xc3\xa9\n");
+        let facts = r.unwrap();
+        assert_eq!(get(&c.rows[0].1, "x"), Some("a\u{c3}"));
+        assert_eq!(get(&c.rows[0].1, "y"), Some("\u{a9}b"));
+        assert_eq!(get(&c.rows[1].1, "y"), Some("é"), "a whole record of valid UTF-8 is taken as it is");
+        assert_eq!(facts.encoding, Some("windows-1252"));
     }
 
     #[test]
