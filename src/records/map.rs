@@ -63,6 +63,24 @@ pub struct Mapper {
     identity_index: Vec<Option<usize>>,
     types: Vec<FieldType>,
     names: Vec<String>,
+    /// Field indexes in the order of their names (a JSON object's member order).
+    sorted: Vec<usize>,
+}
+
+/// A worker's reused record: the JSON object and which fields it holds, so that the next
+/// record with the same fields is written member by member, with no name lookup.
+#[derive(Debug)]
+pub struct Scratch {
+    /// The record as the validator sees it.
+    pub value: Value,
+    /// The fields `value` holds, when known.
+    present: Option<FieldSet>,
+}
+
+impl Default for Scratch {
+    fn default() -> Self {
+        Scratch { value: Value::Object(Map::new()), present: Some(FieldSet::default()) }
+    }
 }
 
 /// What applying a mapping to one record found beyond the values.
@@ -120,7 +138,10 @@ impl Mapper {
                 empty: rule.empty.clone(),
             });
         }
+        let mut sorted: Vec<usize> = (0..dataset.fields.len()).collect();
+        sorted.sort_by(|&a, &b| dataset.fields[a].name.cmp(&dataset.fields[b].name));
         Ok(Mapper {
+            sorted,
             identity: mapping.fields.is_empty(),
             rules,
             resolved_for: usize::MAX,
@@ -233,6 +254,40 @@ impl Mapper {
         self.map(record, out)
     }
 
+    /// Fills the scratch object with exactly the record's fields, like [`Mapper::map`]. With an
+    /// identity mapping and the same fields present as in the previous record, the members are
+    /// overwritten in order, without looking any name up.
+    pub fn map_into(&self, record: &RawRecord, scratch: &mut Scratch) -> Applied {
+        let Value::Object(out) = &mut scratch.value else {
+            *scratch = Scratch::default();
+            return self.map_into(record, scratch);
+        };
+        if !self.identity {
+            scratch.present = None;
+            return self.map(record, out);
+        }
+        let value_of =
+            |f: usize| self.identity_index[f].and_then(|i| record.get(i)).map(trim).filter(|v| !v.is_empty());
+        let mut now = FieldSet::default();
+        for f in 0..self.names.len() {
+            if value_of(f).is_some() {
+                now.insert(f);
+            }
+        }
+        if scratch.present.as_ref() == Some(&now) {
+            let fields = self.sorted.iter().copied().filter(|&f| now.contains(f));
+            for ((_, slot), f) in out.iter_mut().zip(fields) {
+                if let Some(v) = value_of(f) {
+                    overwrite(slot, v, self.types[f]);
+                }
+            }
+            return Applied::default();
+        }
+        let applied = self.map(record, out);
+        scratch.present = Some(now);
+        applied
+    }
+
     /// Fills `out` with exactly the record's fields; columns must be resolved. The entries
     /// already in `out` are reused: a worker that maps record after record into the same map
     /// overwrites its strings in place instead of allocating keys, values and tree nodes anew.
@@ -304,7 +359,7 @@ impl Mapper {
 }
 
 /// Which of a dataset's fields a record has (schemas have at most [`MAX_FIELDS`] fields).
-#[derive(Default)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 struct FieldSet {
     bits: [u64; MAX_FIELDS / 64],
     len: usize,
@@ -332,14 +387,21 @@ impl FieldSet {
 /// Sets `name` to `v` typed as `kind`, overwriting an existing string in place.
 fn put(out: &mut Map<String, Value>, name: &str, v: &str, kind: FieldType) {
     match out.get_mut(name) {
-        Some(Value::String(s)) if kind == FieldType::String => {
-            s.clear();
-            s.push_str(v);
-        }
-        Some(slot) => *slot = typed(v, kind),
+        Some(slot) => overwrite(slot, v, kind),
         None => {
             out.insert(name.to_owned(), typed(v, kind));
         }
+    }
+}
+
+/// Sets `slot` to `v` typed as `kind`, reusing its string when it holds one.
+fn overwrite(slot: &mut Value, v: &str, kind: FieldType) {
+    match slot {
+        Value::String(s) if kind == FieldType::String => {
+            s.clear();
+            s.push_str(v);
+        }
+        _ => *slot = typed(v, kind),
     }
 }
 
@@ -614,12 +676,16 @@ code_lieu_deces = { columns = ["dep", "com"] }
             let (mut m, mut cols) = mapper(fields, dataset);
             let mut reused = Map::new();
             reused.insert("not_a_field".into(), Value::Bool(true));
-            for pairs in records.iter().chain(records.iter().rev()) {
+            let mut scratch = Scratch::default();
+            // Each record twice in a row: the second time takes the member-by-member path.
+            for pairs in records.iter().chain(records.iter().rev()).flat_map(|p| [p, p]) {
                 let r = rec(&mut cols, pairs);
                 let mut fresh = Map::new();
                 m.apply(&cols, &r, &mut fresh);
                 m.apply(&cols, &r, &mut reused);
                 assert_eq!(reused, fresh, "{fields:?} {pairs:?}");
+                m.map_into(&r, &mut scratch);
+                assert_eq!(scratch.value, Value::Object(fresh), "map_into {fields:?} {pairs:?}");
             }
         }
     }

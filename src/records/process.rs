@@ -209,38 +209,31 @@ impl<'a> FileSink<'a> {
         let checked: Vec<Checked> = batch[..used]
             .par_iter()
             // Each worker maps record after record into one reused object.
-            .map_init(
-                || Value::Object(Map::new()),
-                |value, raw| {
-                    let applied = match value {
-                        Value::Object(map) => mapper.map(raw, map),
-                        _ => Applied::default(),
-                    };
-                    let value = &*value;
-                    // A diff compares records: it needs neither the rules nor the cross-record keys.
-                    let diffing = agg.diff.is_some();
-                    let errors =
-                        if diffing { Vec::new() } else { violations(dataset, dates, value, &applied) };
-                    let values = if reveal {
-                        errors
-                            .iter()
-                            .map(|(f, _)| match value.get(f) {
-                                Some(Value::String(s)) => Some(s.clone()),
-                                Some(v) => Some(v.to_string()),
-                                None => None,
-                            })
-                            .collect()
-                    } else {
-                        Vec::new()
-                    };
-                    Checked {
-                        errors,
-                        values,
-                        keys: if diffing { RecordKeys::default() } else { keys(dataset, value) },
-                        agg: super::aggregate::record(agg, value),
-                    }
-                },
-            )
+            .map_init(super::map::Scratch::default, |scratch, raw| {
+                let applied = mapper.map_into(raw, scratch);
+                let value = &scratch.value;
+                // A diff compares records: it needs neither the rules nor the cross-record keys.
+                let diffing = agg.diff.is_some();
+                let errors = if diffing { Vec::new() } else { violations(dataset, dates, value, &applied) };
+                let values = if reveal {
+                    errors
+                        .iter()
+                        .map(|(f, _)| match value.get(f) {
+                            Some(Value::String(s)) => Some(s.clone()),
+                            Some(v) => Some(v.to_string()),
+                            None => None,
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                Checked {
+                    errors,
+                    values,
+                    keys: if diffing { RecordKeys::default() } else { keys(dataset, value) },
+                    agg: super::aggregate::record(agg, value),
+                }
+            })
             .collect();
         for (raw, c) in batch[..used].iter().zip(checked) {
             self.stats.records += 1;
