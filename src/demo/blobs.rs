@@ -49,20 +49,6 @@ fn pdf_string(out: &mut String, text: &str) {
     out.push(')');
 }
 
-/// Escapes text for XML.
-pub(crate) fn xml_escape(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            _ => out.push(c),
-        }
-    }
-}
-
 /// A one-page PDF 1.4 file that looks like PDF/A-1b: catalog, pages, a page whose content stream
 /// writes a few lines about the record, an XMP metadata stream declaring PDF/A part 1
 /// conformance B, an info dictionary, a cross-reference table with exact byte offsets, a trailer
@@ -104,7 +90,7 @@ pub(crate) fn scan_pdf(s: &Scan<'_>) -> Vec<u8> {
     xmp.push_str(
         "<dc:format>application/pdf</dc:format>\n<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">",
     );
-    xml_escape(&mut xmp, &title);
+    crate::report::xml_escape(&mut xmp, &title);
     xmp.push_str("</rdf:li></rdf:Alt></dc:title>\n</rdf:Description>\n");
     xmp.push_str("<rdf:Description rdf:about=\"\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">\n");
     xmp.push_str("<xmp:CreateDate>2026-01-01T00:00:00Z</xmp:CreateDate>\n");

@@ -2,7 +2,7 @@
 //! SEDA 2.1 `manifest.xml`, rendered from the staged payload files (whose sizes and digests are
 //! known) — the digest-mismatch defect is applied here.
 
-use super::blobs::xml_escape;
+use crate::report::xml_escape;
 use super::stage::Staged;
 use serde::Serialize;
 use sha2::{Digest, Sha256};

@@ -47,6 +47,26 @@ pub struct Plan {
     pub read_records: bool,
 }
 
+impl Plan {
+    /// A plain verification of `input`: default limits, profiles detected, records read, no
+    /// counts, contract, fingerprints or diff, values masked.
+    pub fn new(input: PathBuf, lang: Lang) -> Plan {
+        Plan {
+            input,
+            limits: Limits::default(),
+            lang,
+            command: Vec::new(),
+            profile: ProfileChoice::Detect,
+            counts: None,
+            fingerprints: false,
+            diff: false,
+            contract: None,
+            reveal_values: false,
+            read_records: true,
+        }
+    }
+}
+
 /// Why a run could not start or read its input.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -659,19 +679,7 @@ mod tests {
         b.finish().unwrap();
         drop(b);
         let limits = Limits { max_manifest_size: big.len() as u64 + 100, ..Limits::default() };
-        let plan = Plan {
-            input: path,
-            limits,
-            lang: Lang::En,
-            command: vec![],
-            profile: ProfileChoice::Detect,
-            counts: None,
-            fingerprints: false,
-            diff: false,
-            contract: None,
-            reveal_values: false,
-            read_records: true,
-        };
+        let plan = Plan { limits, ..Plan::new(path, Lang::En) };
         let report = run(&plan, &crate::archive::NoProgress).unwrap();
         let not_kept = report
             .findings

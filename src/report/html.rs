@@ -1653,27 +1653,18 @@ const SCRIPT: &str = "<script>\n(function () {\n  var opened = [];\n  window.add
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::archive::{Limits, NoProgress};
+    use crate::archive::NoProgress;
     use crate::demo::{Defect, DemoOptions};
     use crate::pipeline::Plan;
-    use crate::records::ProfileChoice;
 
     fn run(lang: Lang, defects: Vec<Defect>, contract: Option<std::path::PathBuf>) -> Report {
         let dir = tempfile::tempdir().unwrap();
         let opts = DemoOptions { records: 200, defects, ..Default::default() };
         let export = crate::demo::write_demo(dir.path(), &opts).unwrap();
         let plan = Plan {
-            input: export.path,
-            limits: Limits::default(),
-            lang,
             command: vec!["reversa".into(), "verify".into(), "export de test.zip".into()],
-            profile: ProfileChoice::Detect,
-            counts: None,
-            fingerprints: false,
-            diff: false,
             contract,
-            reveal_values: false,
-            read_records: true,
+            ..Plan::new(export.path, lang)
         };
         crate::pipeline::run(&plan, &NoProgress).unwrap()
     }

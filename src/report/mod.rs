@@ -284,6 +284,23 @@ pub fn write_json(out_dir: &Path, report: &Report) -> io::Result<PathBuf> {
     write_atomic(out_dir, "report.json", to_json(report).as_bytes())
 }
 
+/// Appends `text` to `out` escaped for XML 1.0 text or attribute values: the five markup
+/// characters as entities, and the control characters XML 1.0 forbids (all below U+0020 but
+/// tab and line breaks) dropped.
+pub fn xml_escape(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+}
+
 /// Writes `name` into `dir` atomically.
 pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<PathBuf> {
     std::fs::create_dir_all(dir)?;
@@ -293,4 +310,14 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<PathBuf>
     let target = dir.join(name);
     tmp.persist(&target).map_err(|e| e.error)?;
     Ok(target)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn xml_escape_gives_well_formed_xml_text() {
+        let mut out = String::new();
+        super::xml_escape(&mut out, "a<b>&\"c'\u{1}\u{1f}\td\ne");
+        assert_eq!(out, "a&lt;b&gt;&amp;&quot;c&apos;\td\ne", "markup escaped, forbidden controls dropped");
+    }
 }

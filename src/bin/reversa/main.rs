@@ -103,21 +103,14 @@ pub(crate) fn profile_choice(arg: Option<&str>) -> anyhow::Result<ProfileChoice>
 
 pub(crate) fn plan(path: &Path, read: &ReadArgs, profile: ProfileChoice) -> Plan {
     Plan {
-        input: path.to_path_buf(),
         limits: reversa::archive::Limits {
             max_total_size: read.max_total_size,
             max_ratio: read.max_ratio,
             ..Default::default()
         },
-        lang: lang(read.lang),
         command: std::env::args().collect(),
         profile,
-        counts: None,
-        fingerprints: false,
-        diff: false,
-        contract: None,
-        reveal_values: false,
-        read_records: true,
+        ..Plan::new(path.to_path_buf(), lang(read.lang))
     }
 }
 
