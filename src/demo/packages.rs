@@ -2,8 +2,8 @@
 //! SEDA 2.1 `manifest.xml`, rendered from the staged payload files (whose sizes and digests are
 //! known) — the digest-mismatch defect is applied here.
 
-use crate::report::xml_escape;
 use super::stage::Staged;
+use crate::report::xml_escape;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::fmt::Write as _;

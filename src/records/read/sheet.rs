@@ -34,7 +34,6 @@ use super::{
 use calamine::{Data, DataRef, ExcelDateTime, Ods, Reader, SheetType, Xls, Xlsx, XlsxError};
 use std::fmt::Write as _;
 use std::io::{Cursor, Read};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 
 /// Largest record (the sum of its values), in bytes.
 pub const MAX_VALUE: usize = 16 * 1024 * 1024;
@@ -193,10 +192,10 @@ fn check_ods_extent(bytes: &[u8], max: u64) -> Result<(), ReadError> {
     }
 }
 
-/// Runs a `calamine` call, turning a panic into a `structure` error.
+/// Runs a `calamine` call, turning a panic into a `structure` error (not an internal error:
+/// calamine panics on some malformed workbooks).
 fn guarded<T>(row: u64, record: u64, f: impl FnOnce() -> T) -> Result<T, ReadError> {
-    catch_unwind(AssertUnwindSafe(f))
-        .map_err(|_| ReadError::new("structure", row, record, "malformed workbook"))
+    crate::guard::quietly(f).map_err(|_| ReadError::new("structure", row, record, "malformed workbook"))
 }
 
 fn malformed(row: u64, record: u64, what: &'static str) -> ReadError {
