@@ -10,8 +10,9 @@
 //! | `cross-records` | keys unique, references resolved, attachments present, numbering continuous |
 //! | `completeness` | records found against the commune's counts and the manifest's declarations |
 //!
-//! A check's status is `pass`, `warn` (only warnings), `fail` (an error) or `unverifiable`
-//! (the evidence it needs is missing, e.g. fixity without a manifest).
+//! A check's status is `pass`, `warn` (only warnings), `fail` (an error about the export itself,
+//! attribution `export`) or `unverifiable` (the evidence it needs is missing, e.g. fixity without
+//! a manifest, or reversa could not check past something: an error of attribution `tool`).
 
 mod fixity;
 mod formats;
@@ -77,8 +78,10 @@ pub struct CheckResult {
     pub id: &'static str,
     /// Its outcome.
     pub status: CheckStatus,
-    /// Findings it emitted, by severity.
+    /// Errors it emitted about the export itself (attribution `export`).
     pub errors: usize,
+    /// Errors reversa could not check past (attribution `tool`): they leave it unverifiable.
+    pub unverified: usize,
     /// Warnings it emitted.
     pub warnings: usize,
 }
@@ -132,18 +135,21 @@ pub fn run(input: &CheckInput<'_>) -> (Vec<CheckResult>, Vec<Finding>) {
             "completeness" => (input.completeness.findings.clone(), !input.completeness.checked),
             _ => unreachable!("every check id has an arm"),
         };
-        let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
+        // Only the export's own errors fail a check; an error reversa could not check past
+        // (attribution `tool`) leaves it unverifiable.
+        let errors = findings.iter().filter(|f| f.fails()).count();
+        let blocked = findings.iter().filter(|f| f.blocks()).count();
         let warnings = findings.iter().filter(|f| f.severity == Severity::Warning).count();
         let status = if errors > 0 {
             CheckStatus::Fail
-        } else if unverifiable {
+        } else if unverifiable || blocked > 0 {
             CheckStatus::Unverifiable
         } else if warnings > 0 {
             CheckStatus::Warn
         } else {
             CheckStatus::Pass
         };
-        results.push(CheckResult { id, status, errors, warnings });
+        results.push(CheckResult { id, status, errors, unverified: blocked, warnings });
         all.extend(findings);
     }
     all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

@@ -1,11 +1,12 @@
 //! The catalogue of finding codes: one line per check outcome, with its stable code, its default
-//! severity and its message in French and English. Adding a check outcome is one line here.
+//! severity, who it is about ([`Attribution`]) and its message in French and English. Adding a
+//! check outcome is one entry here.
 
-use super::{Lang, Severity};
+use super::{Attribution, Lang, Severity};
 use serde::{Serialize, Serializer};
 
 macro_rules! codes {
-    ($( $(#[$doc:meta])* $variant:ident = $code:literal, $sev:ident, $fr:literal, $en:literal; )*) => {
+    ($( $(#[$doc:meta])* $variant:ident = $code:literal, $sev:ident, $attr:ident, $fr:literal, $en:literal; )*) => {
         /// Stable identifier of a check outcome, written as `stage.what` in reports.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         #[non_exhaustive]
@@ -27,6 +28,12 @@ macro_rules! codes {
                 match self { $( Code::$variant => Severity::$sev, )* }
             }
 
+            /// Who a finding of this code is about: the vendor's export, reversa's own limits,
+            /// or the commune's input files.
+            pub fn attribution(self) -> Attribution {
+                match self { $( Code::$variant => Attribution::$attr, )* }
+            }
+
             /// The message template in `lang`; `{name}` is replaced by the finding's parameter.
             pub fn template(self, lang: Lang) -> &'static str {
                 match (self, lang) {
@@ -40,262 +47,262 @@ macro_rules! codes {
 codes! {
     // ---- archive: reading the container safely ----
     /// An entry's path climbs out of the archive with `..`.
-    ArchivePathTraversal = "archive.path-traversal", Error,
+    ArchivePathTraversal = "archive.path-traversal", Error, Export,
         "chemin d'entrée qui sort de l'archive (« .. ») : entrée ignorée",
         "entry path escapes the archive (\"..\"): entry skipped";
     /// An entry's path is absolute or carries a drive letter.
-    ArchiveAbsolutePath = "archive.absolute-path", Error,
+    ArchiveAbsolutePath = "archive.absolute-path", Error, Export,
         "chemin d'entrée absolu ou avec lettre de lecteur : entrée ignorée",
         "absolute entry path or drive letter: entry skipped";
     /// An entry's name is not valid UTF-8 (shown with replacement characters).
-    ArchiveNameEncoding = "archive.name-encoding", Warning,
+    ArchiveNameEncoding = "archive.name-encoding", Warning, Export,
         "nom d'entrée qui n'est pas en UTF-8 (affiché avec des caractères de remplacement)",
         "entry name is not UTF-8 (shown with replacement characters)";
     /// A symbolic link inside the export; never followed.
-    ArchiveSymlink = "archive.symlink", Error,
+    ArchiveSymlink = "archive.symlink", Error, Export,
         "lien symbolique dans l'export : non suivi",
         "symbolic link in the export: not followed";
     /// A hard link, device, FIFO or other non-regular entry.
-    ArchiveSpecialEntry = "archive.special-entry", Error,
+    ArchiveSpecialEntry = "archive.special-entry", Error, Export,
         "entrée spéciale ({kind}) dans l'export : ignorée",
         "special entry ({kind}) in the export: skipped";
     /// Two entries share a name.
-    ArchiveDuplicateName = "archive.duplicate-name", Error,
+    ArchiveDuplicateName = "archive.duplicate-name", Error, Export,
         "{count} entrée(s) portent un nom déjà utilisé dans l'archive",
         "{count} entr(y/ies) reuse a name already present in the archive";
     /// An encrypted entry: its content cannot be checked.
-    ArchiveEncrypted = "archive.encrypted", Error,
+    ArchiveEncrypted = "archive.encrypted", Error, Export,
         "entrée chiffrée : contenu invérifiable",
         "encrypted entry: content cannot be checked";
     /// Reading an entry failed: CRC error, truncated or corrupt data.
-    ArchiveCorrupt = "archive.corrupt", Error,
+    ArchiveCorrupt = "archive.corrupt", Error, Export,
         "entrée illisible ou corrompue ({error})",
         "unreadable or corrupt entry ({error})";
     /// The container itself could not be read to its end.
-    ArchiveTruncated = "archive.truncated", Error,
+    ArchiveTruncated = "archive.truncated", Error, Export,
         "archive tronquée ou corrompue : lecture arrêtée ({error})",
         "truncated or corrupt archive: reading stopped ({error})";
     /// The size an entry declares differs from the bytes it holds.
-    ArchiveSizeMismatch = "archive.size-mismatch", Error,
+    ArchiveSizeMismatch = "archive.size-mismatch", Error, Export,
         "taille déclarée {declared} octets, taille lue {actual} octets",
         "declared size {declared} bytes, read {actual} bytes";
     /// Zip entries overlap: the signature of an overlapping-entry zip bomb.
-    ArchiveOverlappingEntries = "archive.overlapping-entries", Error,
+    ArchiveOverlappingEntries = "archive.overlapping-entries", Error, Export,
         "des entrées de l'archive se chevauchent (technique de « zip bomb ») : lecture refusée",
         "archive entries overlap (a zip-bomb technique): reading refused";
     /// An entry expands beyond the allowed compression ratio.
-    ArchiveRatioExceeded = "archive.ratio-exceeded", Error,
+    ArchiveRatioExceeded = "archive.ratio-exceeded", Error, Tool,
         "taux de compression {ratio}:1 au-delà de la limite {limit}:1 (bombe de décompression probable) : entrée non lue",
         "compression ratio {ratio}:1 over the limit {limit}:1 (probable decompression bomb): entry not read";
     /// The export expands beyond the allowed total size.
-    ArchiveTotalSizeExceeded = "archive.total-size-exceeded", Error,
+    ArchiveTotalSizeExceeded = "archive.total-size-exceeded", Error, Tool,
         "taille décompressée totale au-delà de la limite de {limit} octets : lecture arrêtée",
         "total expanded size over the limit of {limit} bytes: reading stopped";
     /// An archive inside the export: listed, not opened.
-    ArchiveNested = "archive.nested", Warning,
+    ArchiveNested = "archive.nested", Info, Tool,
         "archive imbriquée ({format}) : inventoriée mais non ouverte",
         "nested archive ({format}): listed but not opened";
     /// An entry of a folder export could not be read.
-    ArchiveUnreadable = "archive.unreadable", Error,
+    ArchiveUnreadable = "archive.unreadable", Error, Tool,
         "fichier illisible ({error})",
         "unreadable file ({error})";
 
     /// reversa failed on this entry: a defect of the tool, caught; the file's result is missing.
-    InternalError = "internal.error", Error,
+    InternalError = "internal.error", Error, Tool,
         "erreur interne de reversa en lisant ce fichier ({at}) : son résultat manque et le verdict reste indéterminé ; signalez ce défaut",
         "reversa internal error while reading this file ({at}): its result is missing and the verdict stays undetermined; please report this defect";
 
     // ---- inventory: formats and encodings ----
     /// A file in a format classified as proprietary.
-    InventoryProprietaryFormat = "inventory.proprietary-format", Warning,
+    InventoryProprietaryFormat = "inventory.proprietary-format", Warning, Export,
         "format propriétaire : {format}",
         "proprietary format: {format}";
     /// A file whose format could not be identified.
-    InventoryUnknownFormat = "inventory.unknown-format", Warning,
+    InventoryUnknownFormat = "inventory.unknown-format", Warning, Tool,
         "format non identifié",
         "format not identified";
     /// A text file that is not UTF-8.
-    InventoryNotUtf8 = "inventory.not-utf8", Warning,
+    InventoryNotUtf8 = "inventory.not-utf8", Warning, Export,
         "texte qui n'est pas en UTF-8 (probablement {encoding})",
         "text not in UTF-8 (probably {encoding})";
     /// An empty file.
-    InventoryEmptyFile = "inventory.empty-file", Warning,
+    InventoryEmptyFile = "inventory.empty-file", Warning, Export,
         "fichier vide",
         "empty file";
 
     // ---- manifest: finding and reading it ----
     /// No manifest in the export: fixity cannot be verified.
-    ManifestAbsent = "manifest.absent", Warning,
+    ManifestAbsent = "manifest.absent", Warning, Export,
         "aucun manifeste (BagIt, SEDA ou reversa) : l'intégrité des fichiers ne peut pas être vérifiée",
         "no manifest (BagIt, SEDA or reversa): file fixity cannot be verified";
     /// The manifest cannot be parsed.
-    ManifestMalformed = "manifest.malformed", Error,
+    ManifestMalformed = "manifest.malformed", Error, Export,
         "manifeste illisible : {error}",
         "unreadable manifest: {error}";
     /// A manifest line or element is not understood.
-    ManifestInvalidLine = "manifest.invalid-line", Error,
+    ManifestInvalidLine = "manifest.invalid-line", Error, Export,
         "ligne ou élément de manifeste invalide : {error}",
         "invalid manifest line or element: {error}";
     /// Several manifests of different kinds; the first by priority is used.
-    ManifestSeveral = "manifest.several", Info,
+    ManifestSeveral = "manifest.several", Info, Export,
         "plusieurs manifestes trouvés ({kinds}) : {used} est utilisé",
         "several manifests found ({kinds}): {used} is used";
     /// A required BagIt tag file is missing or invalid.
-    ManifestBagitDeclaration = "manifest.bagit-declaration", Error,
+    ManifestBagitDeclaration = "manifest.bagit-declaration", Error, Export,
         "déclaration BagIt (bagit.txt) absente ou invalide : {error}",
         "BagIt declaration (bagit.txt) missing or invalid: {error}";
     /// A BagIt bag with no payload manifest.
-    ManifestBagitNoPayloadManifest = "manifest.bagit-no-payload-manifest", Error,
+    ManifestBagitNoPayloadManifest = "manifest.bagit-no-payload-manifest", Error, Export,
         "aucun manifeste de contenu (manifest-<algorithme>.txt) dans le sac BagIt",
         "no payload manifest (manifest-<algorithm>.txt) in the BagIt bag";
     /// A BagIt bag that lists files to fetch from the network.
-    ManifestBagitFetch = "manifest.bagit-fetch", Warning,
+    ManifestBagitFetch = "manifest.bagit-fetch", Warning, Tool,
         "le sac BagIt liste des fichiers à télécharger (fetch.txt) : reversa ne télécharge rien, ils sont invérifiables",
         "the BagIt bag lists files to download (fetch.txt): reversa never downloads, they cannot be verified";
     /// The SEDA namespace is not one of 2.1, 2.2, 2.3.
-    ManifestSedaVersion = "manifest.seda-version", Error,
+    ManifestSedaVersion = "manifest.seda-version", Error, Tool,
         "espace de noms SEDA non reconnu ({namespace})",
         "unknown SEDA namespace ({namespace})";
 
     // ---- fixity: manifest against content ----
     /// A file declared in the manifest is not in the export.
-    FixityMissingFile = "fixity.missing-file", Error,
+    FixityMissingFile = "fixity.missing-file", Error, Export,
         "fichier déclaré dans le manifeste mais absent de l'export",
         "file declared in the manifest but absent from the export";
     /// A file in the export is not declared in the manifest.
-    FixityUnlistedFile = "fixity.unlisted-file", Error,
+    FixityUnlistedFile = "fixity.unlisted-file", Error, Export,
         "fichier présent dans l'export mais absent du manifeste",
         "file present in the export but not declared in the manifest";
     /// The digest computed differs from the declared one.
-    FixityDigestMismatch = "fixity.digest-mismatch", Error,
+    FixityDigestMismatch = "fixity.digest-mismatch", Error, Export,
         "empreinte {algorithm} différente de celle du manifeste (attendue {expected}, calculée {actual})",
         "{algorithm} digest differs from the manifest (expected {expected}, computed {actual})";
     /// The size computed differs from the declared one.
-    FixitySizeMismatch = "fixity.size-mismatch", Error,
+    FixitySizeMismatch = "fixity.size-mismatch", Error, Export,
         "taille différente de celle du manifeste (attendue {expected}, lue {actual} octets)",
         "size differs from the manifest (expected {expected}, read {actual} bytes)";
     /// A declared object has no digest.
-    FixityMissingDigest = "fixity.missing-digest", Error,
+    FixityMissingDigest = "fixity.missing-digest", Error, Export,
         "objet déclaré sans empreinte",
         "object declared without a digest";
     /// A digest algorithm reversa does not know.
-    FixityUnsupportedAlgorithm = "fixity.unsupported-algorithm", Error,
+    FixityUnsupportedAlgorithm = "fixity.unsupported-algorithm", Error, Tool,
         "algorithme d'empreinte non pris en charge : {algorithm}",
         "unsupported digest algorithm: {algorithm}";
     /// MD5 or SHA-1: accepted for checking, but weak.
-    FixityWeakAlgorithm = "fixity.weak-algorithm", Warning,
+    FixityWeakAlgorithm = "fixity.weak-algorithm", Warning, Export,
         "algorithme d'empreinte faible ({algorithm}) : accepté pour la vérification, à remplacer par SHA-256 ou SHA-512",
         "weak digest algorithm ({algorithm}): accepted for checking, should be SHA-256 or SHA-512";
     /// The same path is declared twice.
-    FixityDuplicateEntry = "fixity.duplicate-entry", Error,
+    FixityDuplicateEntry = "fixity.duplicate-entry", Error, Export,
         "fichier déclaré plusieurs fois dans le manifeste",
         "file declared more than once in the manifest";
     /// A declared object with an empty path.
-    FixityEmptyUri = "fixity.empty-uri", Error,
+    FixityEmptyUri = "fixity.empty-uri", Error, Export,
         "objet déclaré avec un chemin (Uri) vide",
         "object declared with an empty path (Uri)";
     /// A declared path that climbs out of the package.
-    FixityPathEscape = "fixity.path-escape", Error,
+    FixityPathEscape = "fixity.path-escape", Error, Export,
         "chemin déclaré qui sort du paquet (« .. » ou chemin absolu)",
         "declared path escapes the package (\"..\" or absolute path)";
     /// BagIt Payload-Oxum does not match the payload.
-    FixityPayloadOxum = "fixity.payload-oxum", Error,
+    FixityPayloadOxum = "fixity.payload-oxum", Error, Export,
         "Payload-Oxum déclaré {expected}, contenu réel {actual} (octets.fichiers)",
         "Payload-Oxum declares {expected}, actual payload {actual} (octets.files)";
     /// The digest could not be computed: the entry was not read to its end.
-    FixityUnverified = "fixity.unverified", Error,
+    FixityUnverified = "fixity.unverified", Error, Tool,
         "empreinte invérifiable : l'entrée n'a pas pu être lue",
         "digest cannot be verified: the entry could not be read";
 
     // ---- records: reading, mapping and validating the records ----
     /// Records break a rule of their dataset's schema.
-    RecordsSchemaViolation = "records.schema-violation", Error,
+    RecordsSchemaViolation = "records.schema-violation", Error, Export,
         "{dataset} : {count} enregistrement(s) ne respectent pas la règle « {rule} » du champ {field}",
         "{dataset}: {count} record(s) break rule \"{rule}\" of field {field}";
     /// Two dates of a record are in the wrong order.
-    RecordsDateOrder = "records.date-order", Error,
+    RecordsDateOrder = "records.date-order", Error, Export,
         "{dataset} : {count} enregistrement(s) ont une date {field} antérieure à la date qui doit la précéder",
         "{dataset}: {count} record(s) have a {field} date earlier than the date that must precede it";
     /// A date lies in the future.
-    RecordsFutureDate = "records.future-date", Error,
+    RecordsFutureDate = "records.future-date", Error, Export,
         "{dataset} : {count} enregistrement(s) ont une date {field} dans le futur",
         "{dataset}: {count} record(s) have a {field} date in the future";
     /// A voter is under age at the list date.
-    RecordsUnderAge = "records.under-age", Error,
+    RecordsUnderAge = "records.under-age", Error, Export,
         "{dataset} : {count} électeur(s) mineur(s) à la date de la liste ({field})",
         "{dataset}: {count} voter(s) under age at the list date ({field})";
     /// A value is not in the profile's strict code list.
-    RecordsCodeList = "records.code-list", Error,
+    RecordsCodeList = "records.code-list", Error, Export,
         "{dataset} : {count} valeur(s) du champ {field} absentes de la table de codes du profil",
         "{dataset}: {count} value(s) of field {field} not in the profile's code list";
     /// A key or unique combination occurs more than once.
-    RecordsDuplicateKey = "records.duplicate-key", Error,
+    RecordsDuplicateKey = "records.duplicate-key", Error, Export,
         "{dataset} : {count} doublon(s) de la clé {field}",
         "{dataset}: {count} duplicate(s) of key {field}";
     /// A reference points to no record of the other dataset.
-    RecordsDanglingReference = "records.dangling-reference", Error,
+    RecordsDanglingReference = "records.dangling-reference", Error, Export,
         "{dataset} : {count} référence(s) {field} sans enregistrement correspondant dans {target}",
         "{dataset}: {count} reference(s) {field} with no matching record in {target}";
     /// A reference cannot be checked: the dataset it points to is absent.
-    RecordsReferenceUnverifiable = "records.reference-unverifiable", Warning,
+    RecordsReferenceUnverifiable = "records.reference-unverifiable", Warning, Export,
         "{dataset} : les références {field} ne peuvent pas être vérifiées, le jeu {target} est absent",
         "{dataset}: references {field} cannot be checked, dataset {target} is absent";
     /// A file named by a record (a scan) is not in the export.
-    RecordsMissingAttachment = "records.missing-attachment", Error,
+    RecordsMissingAttachment = "records.missing-attachment", Error, Export,
         "{dataset} : {count} fichier(s) cité(s) par le champ {field} absents de l'export",
         "{dataset}: {count} file(s) named by field {field} missing from the export";
     /// Numbers are missing in a numbering that must be continuous.
-    RecordsSequenceGap = "records.sequence-gap", Error,
+    RecordsSequenceGap = "records.sequence-gap", Error, Export,
         "{dataset} : {missing} numéro(s) {field} manquant(s) pour {group} ({ranges})",
         "{dataset}: {missing} {field} number(s) missing for {group} ({ranges})";
     /// A record file could not be read to its end.
-    RecordsReadError = "records.read-error", Error,
+    RecordsReadError = "records.read-error", Error, Export,
         "lecture des enregistrements interrompue ({kind}) : {reason}",
         "reading records stopped ({kind}): {reason}";
     /// A data file that maps to no dataset.
-    RecordsUnmappedFile = "records.unmapped-file", Warning,
+    RecordsUnmappedFile = "records.unmapped-file", Warning, Tool,
         "fichier de données rattaché à aucun jeu de données ({reason})",
         "data file mapped to no dataset ({reason})";
     /// A dataset the profile expects has no file.
-    RecordsDatasetMissing = "records.dataset-missing", Warning,
+    RecordsDatasetMissing = "records.dataset-missing", Warning, Export,
         "jeu de données {dataset} attendu par le profil, mais aucun fichier trouvé",
         "dataset {dataset} expected by the profile, but no file found";
     /// Rows with another field count than the header.
-    RecordsRaggedRows = "records.ragged-rows", Warning,
+    RecordsRaggedRows = "records.ragged-rows", Warning, Export,
         "{count} ligne(s) dont le nombre de champs diffère de l'en-tête",
         "{count} row(s) whose field count differs from the header";
     /// Columns the mapping names are absent from the file.
-    RecordsMissingColumns = "records.missing-columns", Warning,
+    RecordsMissingColumns = "records.missing-columns", Warning, Export,
         "colonnes attendues par le profil absentes du fichier : {columns}",
         "columns expected by the profile missing from the file: {columns}";
     /// Columns of the file that no field takes.
-    RecordsUnusedColumns = "records.unused-columns", Info,
+    RecordsUnusedColumns = "records.unused-columns", Info, Export,
         "colonnes du fichier reprises par aucun champ : {columns}",
         "file columns taken by no field: {columns}";
     /// No record file was found in the export.
-    RecordsNone = "records.none", Warning,
+    RecordsNone = "records.none", Warning, Tool,
         "aucun fichier d'enregistrements reconnu dans l'export : contenu invérifiable",
         "no record file recognised in the export: content cannot be checked";
 
     // ---- completeness: records against the commune's counts and the manifest ----
     /// A count differs from the expected one beyond its tolerance.
-    CompletenessCountMismatch = "completeness.count-mismatch", Error,
+    CompletenessCountMismatch = "completeness.count-mismatch", Error, Export,
         "{dataset} ({group}) : {found} enregistrement(s) trouvé(s), {expected} attendu(s) — source : {source}",
         "{dataset} ({group}): {found} record(s) found, {expected} expected — source: {source}";
     /// A control total differs from the expected one beyond its tolerance.
-    CompletenessTotalMismatch = "completeness.total-mismatch", Error,
+    CompletenessTotalMismatch = "completeness.total-mismatch", Error, Export,
         "{dataset} ({group}) : total de {field} {found}, {expected} attendu — source : {source}",
         "{dataset} ({group}): total of {field} {found}, {expected} expected — source: {source}";
     /// The records differ from those fingerprinted on the source side.
-    CompletenessFingerprintMismatch = "completeness.fingerprint-mismatch", Error,
+    CompletenessFingerprintMismatch = "completeness.fingerprint-mismatch", Error, Export,
         "{dataset} ({group}) : les enregistrements diffèrent de ceux de l'empreinte ({found} trouvé(s), {expected} attendu(s)) — source : {source}",
         "{dataset} ({group}): the records differ from the fingerprinted ones ({found} found, {expected} expected) — source: {source}";
     /// Years without records inside the expected period.
-    CompletenessPeriodGap = "completeness.period-gap", Error,
+    CompletenessPeriodGap = "completeness.period-gap", Error, Export,
         "{dataset} : {count} année(s) sans enregistrement dans la période : {years}",
         "{dataset}: {count} year(s) without records in the period: {years}";
     /// Groups found in the records that the counts file does not list.
-    CompletenessUnexpectedGroup = "completeness.unexpected-group", Warning,
+    CompletenessUnexpectedGroup = "completeness.unexpected-group", Warning, Export,
         "{dataset} : {count} groupe(s) ({by}) présent(s) mais non attendu(s) : {groups}",
         "{dataset}: {count} group(s) ({by}) present but not expected: {groups}";
 }
@@ -320,5 +327,20 @@ mod tests {
             assert!(!stage.is_empty() && !what.is_empty());
             assert!(!c.template(Lang::Fr).is_empty() && !c.template(Lang::En).is_empty());
         }
+    }
+
+    #[test]
+    fn every_code_declares_who_it_is_about() {
+        for c in Code::ALL {
+            let a = c.attribution();
+            // internal.* and tool limits are reversa's; input.* are the commune's files.
+            match c.as_str().split('.').next().unwrap() {
+                "internal" => assert_eq!(a, Attribution::Tool, "{}", c.as_str()),
+                "input" => assert_eq!(a, Attribution::Input, "{}", c.as_str()),
+                _ => assert_ne!(a, Attribution::Input, "{}: input problems are refused, not reported", c.as_str()),
+            }
+        }
+        assert_eq!(Code::FixityDigestMismatch.attribution(), Attribution::Export);
+        assert_eq!(Code::FixityUnsupportedAlgorithm.attribution(), Attribution::Tool);
     }
 }

@@ -36,6 +36,35 @@ impl Severity {
     }
 }
 
+/// Who a finding is about, and so what it can do to the verdict.
+///
+/// | attribution | about | effect |
+/// |---|---|---|
+/// | `export` | the vendor's delivery | an error fails its check and violates the clauses resting on it |
+/// | `tool` | what reversa cannot check (container, algorithm, encoding, format, limit) | an error makes its check and clauses *unverifiable*, never violated |
+/// | `input` | the commune's counts, clause or profile file | refused before any work (exit 2): never in a report |
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Attribution {
+    /// The vendor's export is at fault.
+    Export,
+    /// reversa cannot check this.
+    Tool,
+    /// The commune's own input file is wrong.
+    Input,
+}
+
+impl Attribution {
+    /// The lowercase name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Attribution::Export => "export",
+            Attribution::Tool => "tool",
+            Attribution::Input => "input",
+        }
+    }
+}
+
 /// Where a finding is: an entry of the archive, a line of a manifest, or both.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Location {
@@ -123,6 +152,8 @@ pub struct Finding {
     pub code: Code,
     /// How much it weighs on the verdict.
     pub severity: Severity,
+    /// Who it is about: only `export` errors can fail a check or violate a clause.
+    pub attribution: Attribution,
     /// Where it is.
     pub location: Location,
     /// The values its message needs (counts, sizes, algorithms, digests): never record values.
@@ -132,7 +163,13 @@ pub struct Finding {
 impl Finding {
     /// A finding with the code's default severity.
     pub fn new(code: Code, location: Location) -> Self {
-        Finding { code, severity: code.default_severity(), location, params: BTreeMap::new() }
+        Finding {
+            code,
+            severity: code.default_severity(),
+            attribution: code.attribution(),
+            location,
+            params: BTreeMap::new(),
+        }
     }
 
     /// Adds a parameter to the message.
@@ -145,6 +182,16 @@ impl Finding {
     pub fn severity(mut self, severity: Severity) -> Self {
         self.severity = severity;
         self
+    }
+
+    /// Whether this finding fails its check (an error about the export itself).
+    pub fn fails(&self) -> bool {
+        self.severity == Severity::Error && self.attribution == Attribution::Export
+    }
+
+    /// Whether this finding leaves its check unverifiable (an error reversa could not check past).
+    pub fn blocks(&self) -> bool {
+        self.severity == Severity::Error && self.attribution == Attribution::Tool
     }
 
     /// The message in the given language, with its parameters filled in.
