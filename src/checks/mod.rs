@@ -112,6 +112,27 @@ pub fn check_of(code: &str) -> &'static str {
     }
 }
 
+/// One check's result from its findings: `fail` on an error about the export itself, unless
+/// every such error is an absence and part of the export was not read (`unread`); `unverifiable`
+/// when the evidence is missing (`unverifiable`) or reversa could not check past an error of
+/// attribution `tool`; `warn` on warnings; `pass` otherwise.
+pub fn result_of(id: &'static str, findings: &[Finding], unverifiable: bool, unread: bool) -> CheckResult {
+    let errors = findings.iter().filter(|f| f.fails()).count();
+    let blocked = findings.iter().filter(|f| f.blocks()).count();
+    let warnings = findings.iter().filter(|f| f.severity == Severity::Warning).count();
+    let only_absences = findings.iter().filter(|f| f.fails()).all(|f| f.code.is_absence());
+    let status = if errors > 0 && !(unread && only_absences) {
+        CheckStatus::Fail
+    } else if errors > 0 || unverifiable || blocked > 0 {
+        CheckStatus::Unverifiable
+    } else if warnings > 0 {
+        CheckStatus::Warn
+    } else {
+        CheckStatus::Pass
+    };
+    CheckResult { id, status, errors, unverified: blocked, warnings }
+}
+
 fn is_cross(f: &Finding) -> bool {
     check_of(f.code.as_str()) == "cross-records"
 }
@@ -119,7 +140,10 @@ fn is_cross(f: &Finding) -> bool {
 /// Runs every check. Findings come back sorted: worst first, then by code and place.
 pub fn run(input: &CheckInput<'_>) -> (Vec<CheckResult>, Vec<Finding>) {
     let mut results = Vec::new();
-    let mut all = Vec::new();
+    let mut all: Vec<Finding> = Vec::new();
+    // Part of the export reversa could not read (a limit, an unreadable file, an unsupported
+    // container): what seems absent may be there, so absences alone prove nothing.
+    let mut unread = false;
     for &id in CHECKS {
         let (findings, unverifiable) = match id {
             "safety" => (safety::check(input), false),
@@ -135,21 +159,11 @@ pub fn run(input: &CheckInput<'_>) -> (Vec<CheckResult>, Vec<Finding>) {
             "completeness" => (input.completeness.findings.clone(), !input.completeness.checked),
             _ => unreachable!("every check id has an arm"),
         };
-        // Only the export's own errors fail a check; an error reversa could not check past
-        // (attribution `tool`) leaves it unverifiable.
-        let errors = findings.iter().filter(|f| f.fails()).count();
-        let blocked = findings.iter().filter(|f| f.blocks()).count();
-        let warnings = findings.iter().filter(|f| f.severity == Severity::Warning).count();
-        let status = if errors > 0 {
-            CheckStatus::Fail
-        } else if unverifiable || blocked > 0 {
-            CheckStatus::Unverifiable
-        } else if warnings > 0 {
-            CheckStatus::Warn
-        } else {
-            CheckStatus::Pass
-        };
-        results.push(CheckResult { id, status, errors, unverified: blocked, warnings });
+        let result = result_of(id, &findings, unverifiable, unread);
+        if id == "safety" {
+            unread = result.unverified > 0;
+        }
+        results.push(result);
         all.extend(findings);
     }
     all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

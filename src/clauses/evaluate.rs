@@ -53,8 +53,72 @@ pub const ALL_DATASETS: &[&str] = &[
     "mouvements",
 ];
 
+/// Clause kinds whose violation rests on something *absent* from the export (a dataset, a year,
+/// a file, a number): when reversa could not read part of the export, the absent thing may be in
+/// that part, so such a violation becomes unverifiable.
+const ABSENCE_KINDS: &[&str] = &[
+    "required-datasets",
+    "history",
+    "completeness",
+    "file-list",
+    "attachments",
+    "acte-continuity",
+    "referential-integrity",
+    "period-coverage",
+    "documentation",
+    "erasure-certificate",
+];
+
 /// Evaluates one clause (its kind and parameters were checked when the file was loaded).
+///
+/// Only the export's own faults violate a clause: what reversa could not check (findings of
+/// attribution `tool`) makes it unverifiable, saying what reversa could not do.
 pub fn evaluate(c: &Clause, ev: &Evidence<'_>) -> Outcome {
+    let outcome = evaluate_kind(c, ev);
+    if outcome.verdict != ClauseVerdict::Violated || !ABSENCE_KINDS.contains(&c.kind.as_str()) {
+        return outcome;
+    }
+    let unread = blocking(ev, Some("safety"));
+    if unread.is_empty() {
+        return outcome;
+    }
+    let l = ev.lang;
+    let mut evidence = outcome.evidence;
+    evidence.extend(unread.iter().cloned());
+    Outcome {
+        verdict: ClauseVerdict::Unverifiable,
+        reason: format!(
+            "{} ({})",
+            outcome.reason,
+            l.pick(
+                "mais reversa n'a pas pu lire toute l'archive : ce qui manque peut s'y trouver",
+                "but reversa could not read the whole archive: what is missing may be there"
+            )
+        ),
+        missing: Some(format!(
+            "{} {}",
+            l.pick("lecture complète de l'archive :", "a complete reading of the archive:"),
+            unread.join("; ")
+        )),
+        evidence,
+    }
+}
+
+/// The errors reversa could not check past (attribution `tool`), of one check or of all, as
+/// `code ×count: first message`.
+pub fn blocking(ev: &Evidence<'_>, check: Option<&str>) -> Vec<String> {
+    let mut by_code: std::collections::BTreeMap<&str, (usize, String)> = Default::default();
+    for f in ev.findings.iter().filter(|f| f.blocks()) {
+        if check.is_some_and(|c| crate::checks::check_of(f.code.as_str()) != c) {
+            continue;
+        }
+        let e = by_code.entry(f.code.as_str()).or_insert_with(|| (0, f.message(ev.lang)));
+        e.0 += 1;
+    }
+    by_code.into_iter().map(|(code, (n, msg))| format!("{code} ×{n} : {msg}")).collect()
+}
+
+fn evaluate_kind(c: &Clause, ev: &Evidence<'_>) -> Outcome {
     let l = ev.lang;
     let t = |fr: String, en: String| if l == crate::finding::Lang::Fr { fr } else { en };
     match c.kind.as_str() {
@@ -81,6 +145,24 @@ pub fn evaluate(c: &Clause, ev: &Evidence<'_>) -> Outcome {
                     codes,
                 ),
                 CheckStatus::Unverifiable => {
+                    // What reversa could not check, in this check or in reading the archive.
+                    let mut blocked = blocking(ev, Some(id));
+                    if blocked.is_empty() && r.errors > 0 {
+                        blocked = blocking(ev, Some("safety"));
+                    }
+                    if !blocked.is_empty() {
+                        let mut evidence = codes;
+                        evidence.extend(blocked.iter().cloned());
+                        return Outcome {
+                            verdict: ClauseVerdict::Unverifiable,
+                            reason: t(
+                                format!("contrôle {name} invérifiable : reversa n'a pas pu tout vérifier"),
+                                format!("check {id} cannot be verified: reversa could not check everything"),
+                            ),
+                            missing: Some(blocked.join("; ")),
+                            evidence,
+                        };
+                    }
                     let missing = match id {
                         "fixity" => {
                             t("aucun manifeste dans l'export".into(), "no manifest in the export".into())
@@ -109,6 +191,7 @@ pub fn evaluate(c: &Clause, ev: &Evidence<'_>) -> Outcome {
             let deny = string_list(c, "deny").unwrap_or_default();
             let mut read = 0;
             let mut bad = Vec::new();
+            let mut unknown: Vec<String> = Vec::new();
             for f in ev.files {
                 let Some(facts) = &f.facts else { continue };
                 read += 1;
@@ -119,6 +202,11 @@ pub fn evaluate(c: &Clause, ev: &Evidence<'_>) -> Outcome {
                 let ooxml = fm.note.is_some_and(|n| n.contains("observation"));
                 let ok = named(&allow)
                     || (!named(&deny) && fm.openness == Openness::Open && (allow_ooxml || !ooxml));
+                // A format reversa could not identify is not known to be closed: unverifiable.
+                if !ok && facts.size > 0 && fm.openness == Openness::Unknown && !named(&deny) {
+                    unknown.push(f.meta.path.clone());
+                    continue;
+                }
                 // An empty file has no format to judge (the inventory reports it apart).
                 if !ok && facts.size > 0 {
                     bad.push(format!(
@@ -134,6 +222,22 @@ pub fn evaluate(c: &Clause, ev: &Evidence<'_>) -> Outcome {
                     t("aucun fichier lu".into(), "no file read".into()),
                     t("des fichiers lisibles dans l'export".into(), "readable files in the export".into()),
                 );
+            }
+            if bad.is_empty() && !unknown.is_empty() {
+                let n = unknown.len();
+                unknown.truncate(10);
+                return Outcome {
+                    verdict: ClauseVerdict::Unverifiable,
+                    reason: t(
+                        format!("{n} fichier(s) dont reversa n'a pas pu identifier le format"),
+                        format!("{n} file(s) whose format reversa could not identify"),
+                    ),
+                    missing: Some(t(
+                        "l'identification du format de ces fichiers".into(),
+                        "the format identification of these files".into(),
+                    )),
+                    evidence: unknown,
+                };
             }
             if bad.is_empty() {
                 sat(
@@ -323,6 +427,7 @@ pub fn evaluate(c: &Clause, ev: &Evidence<'_>) -> Outcome {
             let algs: Vec<&str> = m.algorithms().iter().map(|a| a.as_str()).collect();
             let weak: Vec<&&str> = algs.iter().filter(|a| !allowed.iter().any(|x| x == **a)).collect();
             let errors = count_codes(ev, &["fixity.", "manifest."], Severity::Error);
+            let blocked = blocking(ev, Some("fixity"));
             let mut evidence = vec![format!("manifest: {} ({})", m.kind.as_str(), algs.join(", "))];
             evidence.extend(errors.iter().cloned());
             if !weak.is_empty() {
@@ -339,6 +444,17 @@ pub fn evaluate(c: &Clause, ev: &Evidence<'_>) -> Outcome {
                     t("empreintes ou déclarations en défaut".into(), "digests or declarations wrong".into()),
                     evidence,
                 )
+            } else if !blocked.is_empty() {
+                evidence.extend(blocked.iter().cloned());
+                Outcome {
+                    verdict: ClauseVerdict::Unverifiable,
+                    reason: t(
+                        "reversa n'a pas pu vérifier toutes les empreintes".into(),
+                        "reversa could not verify every digest".into(),
+                    ),
+                    missing: Some(blocked.join("; ")),
+                    evidence,
+                }
             } else {
                 sat(
                     t(
@@ -771,7 +887,7 @@ fn status_name(s: CheckStatus) -> &'static str {
 /// Error findings of a check, as `code ×count`.
 fn finding_codes(ev: &Evidence<'_>, check: &str) -> Vec<String> {
     let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
-    for f in ev.findings.iter().filter(|f| f.severity == Severity::Error) {
+    for f in ev.findings.iter().filter(|f| f.fails()) {
         if crate::checks::check_of(f.code.as_str()) == check {
             *counts.entry(f.code.as_str()).or_insert(0) += 1;
         }
@@ -783,7 +899,8 @@ fn count_codes(ev: &Evidence<'_>, prefixes: &[&str], min: Severity) -> Vec<Strin
     let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
     for f in ev.findings {
         let code = f.code.as_str();
-        if f.severity >= min && prefixes.iter().any(|p| code.starts_with(p)) {
+        let about_export = f.attribution == crate::finding::Attribution::Export;
+        if about_export && f.severity >= min && prefixes.iter().any(|p| code.starts_with(p)) {
             *counts.entry(code).or_insert(0) += 1;
         }
     }

@@ -11,6 +11,8 @@
 //! Overall: **satisfiable** when every clause is satisfied, **not satisfiable** when one is
 //! violated, **undetermined** otherwise (none violated, some unverifiable).
 
+#[cfg(test)]
+mod attribution_tests;
 pub mod evaluate;
 pub mod kinds;
 pub mod lint;

@@ -92,12 +92,12 @@ codes! {
         "archive entries overlap (a zip-bomb technique): reading refused";
     /// An entry expands beyond the allowed compression ratio.
     ArchiveRatioExceeded = "archive.ratio-exceeded", Error, Tool,
-        "taux de compression {ratio}:1 au-delà de la limite {limit}:1 (bombe de décompression probable) : entrée non lue",
-        "compression ratio {ratio}:1 over the limit {limit}:1 (probable decompression bomb): entry not read";
+        "taux de compression {ratio}:1 au-delà de la limite {limit}:1 (bombe de décompression probable) : entrée non lue, donc non vérifiée (--max-ratio relève la limite)",
+        "compression ratio {ratio}:1 over the limit {limit}:1 (probable decompression bomb): entry not read, so not checked (--max-ratio raises the limit)";
     /// The export expands beyond the allowed total size.
     ArchiveTotalSizeExceeded = "archive.total-size-exceeded", Error, Tool,
-        "taille décompressée totale au-delà de la limite de {limit} octets : lecture arrêtée",
-        "total expanded size over the limit of {limit} bytes: reading stopped";
+        "taille décompressée totale au-delà de la limite de {limit} octets : lecture arrêtée, la suite n'est pas vérifiée (--max-total-size relève la limite)",
+        "total expanded size over the limit of {limit} bytes: reading stopped, the rest is not checked (--max-total-size raises the limit)";
     /// An archive inside the export: listed, not opened.
     ArchiveNested = "archive.nested", Info, Tool,
         "archive imbriquée ({format}) : inventoriée mais non ouverte",
@@ -259,6 +259,12 @@ codes! {
     RecordsReadError = "records.read-error", Error, Export,
         "lecture des enregistrements interrompue ({kind}) : {reason}",
         "reading records stopped ({kind}): {reason}";
+    /// A record file whose reading a safety limit of reversa stopped (record, markup or sheet
+    /// too large, nesting too deep), or that uses a variant reversa does not read (a declared
+    /// encoding it does not know): the records past it are not checked.
+    RecordsReadLimit = "records.read-limit", Error, Tool,
+        "lecture des enregistrements arrêtée par une limite de sûreté de reversa ou une variante qu'il ne lit pas ({reason}) : les enregistrements suivants ne sont pas vérifiés",
+        "reading records stopped by a reversa safety limit or a variant it does not read ({reason}): the records past it are not checked";
     /// A data file that maps to no dataset.
     RecordsUnmappedFile = "records.unmapped-file", Warning, Tool,
         "fichier de données rattaché à aucun jeu de données ({reason})",
@@ -307,6 +313,25 @@ codes! {
         "{dataset}: {count} group(s) ({by}) present but not expected: {groups}";
 }
 
+impl Code {
+    /// Whether this code reports something *absent* (a file, an attachment, a referenced record,
+    /// a number, a count): such a finding proves nothing when reversa could not read part of the
+    /// export (a tool error in the safety stage), since the absent thing may be in that part.
+    pub fn is_absence(self) -> bool {
+        matches!(
+            self,
+            Code::FixityMissingFile
+                | Code::RecordsMissingAttachment
+                | Code::RecordsDanglingReference
+                | Code::RecordsSequenceGap
+                | Code::CompletenessCountMismatch
+                | Code::CompletenessTotalMismatch
+                | Code::CompletenessFingerprintMismatch
+                | Code::CompletenessPeriodGap
+        )
+    }
+}
+
 impl Serialize for Code {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
@@ -330,6 +355,20 @@ mod tests {
     }
 
     #[test]
+    fn the_readme_table_shows_every_code_with_its_severity_and_attribution() {
+        let readme = include_str!("../../README.md");
+        for c in Code::ALL {
+            let row = format!(
+                "| `{}` | {} | {} |",
+                c.as_str(),
+                c.default_severity().as_str(),
+                c.attribution().as_str()
+            );
+            assert!(readme.contains(&row), "README's finding codes table lacks {row}");
+        }
+    }
+
+    #[test]
     fn every_code_declares_who_it_is_about() {
         for c in Code::ALL {
             let a = c.attribution();
@@ -337,7 +376,12 @@ mod tests {
             match c.as_str().split('.').next().unwrap() {
                 "internal" => assert_eq!(a, Attribution::Tool, "{}", c.as_str()),
                 "input" => assert_eq!(a, Attribution::Input, "{}", c.as_str()),
-                _ => assert_ne!(a, Attribution::Input, "{}: input problems are refused, not reported", c.as_str()),
+                _ => assert_ne!(
+                    a,
+                    Attribution::Input,
+                    "{}: input problems are refused, not reported",
+                    c.as_str()
+                ),
             }
         }
         assert_eq!(Code::FixityDigestMismatch.attribution(), Attribution::Export);

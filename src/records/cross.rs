@@ -86,9 +86,7 @@ pub fn finish(plan: &RecordsPlan, files: Vec<FileOutcome>, inv: &Inventory<'_>) 
             None => {
                 let mut finding = Finding::new(Code::RecordsUnmappedFile, Location::entry(&f.path));
                 if let Some(e) = &f.error {
-                    finding = Finding::new(Code::RecordsReadError, Location::entry(&f.path).with_line(e.row))
-                        .with("kind", e.kind)
-                        .with("reason", &e.reason);
+                    finding = read_error(&f.path, e);
                 } else {
                     finding = finding.with("reason", "columns");
                 }
@@ -191,12 +189,7 @@ pub fn finish(plan: &RecordsPlan, files: Vec<FileOutcome>, inv: &Inventory<'_>) 
                 error: f.error.as_ref().map(|e| e.to_string()),
             });
             if let Some(e) = &f.error {
-                findings.push(
-                    Finding::new(Code::RecordsReadError, Location::entry(&f.path).with_line(e.row))
-                        .with("kind", e.kind)
-                        .with("reason", &e.reason)
-                        .with("records", e.record),
-                );
+                findings.push(read_error(&f.path, e).with("records", e.record));
             }
             if facts.ragged_rows > 0 {
                 findings.push(
@@ -575,6 +568,16 @@ fn cross_finding(
         .with("dataset", &dataset.name)
         .with("field", fields.join("+"))
         .with("count", count)
+}
+
+/// The finding for a record file read only in part: a safety limit of reversa (attribution
+/// `tool`: the rest is unverifiable) or a fault of the file itself.
+fn read_error(path: &str, e: &super::read::ReadError) -> Finding {
+    let code = match e.kind {
+        "limit" | "unsupported" => Code::RecordsReadLimit,
+        _ => Code::RecordsReadError,
+    };
+    Finding::new(code, Location::entry(path).with_line(e.row)).with("kind", e.kind).with("reason", &e.reason)
 }
 
 #[cfg(test)]

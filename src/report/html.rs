@@ -15,7 +15,7 @@ use super::text::human_bytes;
 use crate::checks::CheckStatus;
 use crate::clauses::{ClauseResult, ClauseVerdict};
 use crate::completeness::DeclaredBy;
-use crate::finding::{Lang, Location, Severity};
+use crate::finding::{Attribution, Lang, Location, Severity};
 use crate::inventory::Openness;
 use crate::records::outcome::{RecordLocation, RuleReport};
 use crate::verdict::Verdict;
@@ -283,6 +283,29 @@ fn clause_badge(v: ClauseVerdict, l: Lang) -> String {
     }
 }
 
+/// "3 erreurs, dont 1 que reversa n'a pas pu vérifier".
+fn errors_count(r: &Report, l: Lang) -> String {
+    let all = count(r.summary.errors, l, ("erreur", "erreurs"), ("error", "errors"));
+    match r.summary.unverified {
+        0 => all,
+        n => format!(
+            "{all} {} {} {}",
+            l.pick("dont", "of which"),
+            int(n as u64, l),
+            l.pick("que reversa n'a pas pu vérifier", "reversa could not check")
+        ),
+    }
+}
+
+/// Who a finding is about, as the findings table says it.
+fn attribution_label(a: Attribution, l: Lang) -> &'static str {
+    match a {
+        Attribution::Export => l.pick("l'export", "the export"),
+        Attribution::Tool => l.pick("reversa (non vérifiable)", "reversa (cannot check)"),
+        Attribution::Input => l.pick("fichier de la commune", "the commune's file"),
+    }
+}
+
 fn severity_badge(s: Severity, l: Lang) -> String {
     match s {
         Severity::Error => badge("ko", l.pick("erreur", "error")),
@@ -437,7 +460,7 @@ fn verdict_block(s: &mut String, r: &Report) {
             ("unverifiable", "unverifiable")
         ),
         l.pick("Constats :", "Findings:"),
-        count(r.summary.errors, l, ("erreur", "erreurs"), ("error", "errors")),
+        errors_count(r, l),
         count(r.summary.warnings, l, ("avertissement", "avertissements"), ("warning", "warnings")),
         count(r.summary.infos, l, ("information", "informations"), ("info", "infos")),
     );
@@ -1237,7 +1260,7 @@ fn findings(s: &mut String, r: &Report) {
     w!(
         s,
         "<p>{}, {}, {}.</p>\n",
-        count(r.summary.errors, l, ("erreur", "erreurs"), ("error", "errors")),
+        errors_count(r, l),
         count(r.summary.warnings, l, ("avertissement", "avertissements"), ("warning", "warnings")),
         count(r.summary.infos, l, ("information", "informations"), ("info", "infos")),
     );
@@ -1251,8 +1274,9 @@ fn findings(s: &mut String, r: &Report) {
     }
     w!(
         s,
-        "<table class=\"findings\">\n<thead><tr><th>{}</th><th>{}</th><th class=\"num\">{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>\n",
+        "<table class=\"findings\">\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th class=\"num\">{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>\n",
         l.pick("Gravité", "Severity"),
+        l.pick("Imputable à", "About"),
         l.pick("Code", "Code"),
         l.pick("Nombre", "Count"),
         l.pick("Message", "Message"),
@@ -1288,8 +1312,9 @@ fn findings(s: &mut String, r: &Report) {
         }
         w!(
             s,
-            "<tr><td>{}</td><td class=\"code\"><code>{}</code></td><td class=\"num\">{}</td><td>{message}</td><td class=\"locs\">{where_}</td></tr>\n",
+            "<tr><td>{}</td><td>{}</td><td class=\"code\"><code>{}</code></td><td class=\"num\">{}</td><td>{message}</td><td class=\"locs\">{where_}</td></tr>\n",
             severity_badge(severity, l),
+            attribution_label(items[0].attribution, l),
             escape(code).replace('.', ".<wbr>"),
             int((items.len() + omitted) as u64, l),
         );

@@ -51,6 +51,11 @@ pub fn render(r: &Report) -> String {
             .iter()
             .filter(|f| f.severity == crate::finding::Severity::Error)
             .filter(|f| crate::checks::check_of(f.code) == c.id)
+            .filter(|f| {
+                // A failure lists the export's errors; a skip says what reversa could not check.
+                (f.attribution == crate::finding::Attribution::Tool)
+                    == (c.status == CheckStatus::Unverifiable)
+            })
             .map(|f| format!("{} {}", f.code, f.message))
             .take(20)
             .collect();
@@ -70,7 +75,11 @@ pub fn render(r: &Report) -> String {
             }
             CheckStatus::Unverifiable => {
                 ks += 1;
-                let _ = write!(checks, "<skipped message=\"unverifiable\"/>");
+                if codes.is_empty() {
+                    let _ = write!(checks, "<skipped message=\"unverifiable\"/>");
+                } else {
+                    let _ = write!(checks, "<skipped message=\"unverifiable: {}\"/>", esc(&codes.join("; ")));
+                }
             }
         }
         let _ = writeln!(checks, "</testcase>");

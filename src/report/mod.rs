@@ -129,8 +129,12 @@ pub fn build(i: Inputs<'_>) -> Report {
         .collect();
     let mut summary = Summary { files: files.len(), ..Default::default() };
     summary.bytes = files.iter().filter_map(|f| f.size).sum();
-    let kept = i.findings.iter().map(|f| (f.severity, 1));
-    for (severity, n) in kept.chain(i.omitted.values().copied()) {
+    let kept = i.findings.iter().map(|f| (f.severity, f.attribution, 1));
+    let omitted = i.omitted.iter().map(|(code, (s, n))| (*s, code_attribution(code), *n));
+    for (severity, attribution, n) in kept.chain(omitted) {
+        if severity == Severity::Error && attribution == crate::finding::Attribution::Tool {
+            summary.unverified += n;
+        }
         match severity {
             Severity::Error => summary.errors += n,
             Severity::Warning => summary.warnings += n,
@@ -310,6 +314,14 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<PathBuf>
     let target = dir.join(name);
     tmp.persist(&target).map_err(|e| e.error)?;
     Ok(target)
+}
+
+/// The attribution of a code written in a report (`fixity.missing-file`…).
+fn code_attribution(code: &str) -> crate::finding::Attribution {
+    crate::finding::Code::ALL
+        .iter()
+        .find(|c| c.as_str() == code)
+        .map_or(crate::finding::Attribution::Export, |c| c.attribution())
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! Renderers read only this model.
 
 use crate::checks::CheckResult;
-use crate::finding::{Finding, Lang, Location, Severity};
+use crate::finding::{Attribution, Finding, Lang, Location, Severity};
 use crate::inventory::{Digests, Encoding, Openness, ReadStatus};
 use crate::verdict::Verdict;
 use serde::Serialize;
@@ -238,6 +238,8 @@ pub struct FindingEntry {
     pub code: &'static str,
     /// Severity.
     pub severity: Severity,
+    /// Who it is about: `export` (the vendor's delivery), `tool` (what reversa could not check).
+    pub attribution: Attribution,
     /// Where: entry `path`, `manifest` file, `line`, `element` (each only when known).
     #[serde(flatten)]
     pub location: Location,
@@ -253,6 +255,7 @@ impl FindingEntry {
         FindingEntry {
             code: f.code.as_str(),
             severity: f.severity,
+            attribution: f.attribution,
             location: f.location.clone(),
             message: f.message(lang),
             params: f.params.clone(),
@@ -269,6 +272,9 @@ pub struct Summary {
     pub bytes: u64,
     /// Findings of severity error.
     pub errors: usize,
+    /// Of those errors, the ones about what reversa could not check (attribution `tool`): they
+    /// make checks and clauses unverifiable, never failed.
+    pub unverified: usize,
     /// Findings of severity warning.
     pub warnings: usize,
     /// Findings of severity info.

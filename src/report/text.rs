@@ -2,7 +2,7 @@
 
 use super::Report;
 use crate::checks::CheckStatus;
-use crate::finding::{Lang, Severity};
+use crate::finding::{Attribution, Lang, Severity};
 use crate::verdict::Verdict;
 use std::fmt::Write;
 
@@ -103,6 +103,12 @@ pub fn render_to(r: &Report, out: &Outputs<'_>) -> String {
             (CheckStatus::Warn, Lang::En) => format!("warnings ({})", c.warnings),
             (CheckStatus::Fail, Lang::Fr) => format!("échec ({} erreur(s))", c.errors),
             (CheckStatus::Fail, Lang::En) => format!("fail ({} error(s))", c.errors),
+            (CheckStatus::Unverifiable, Lang::Fr) if c.unverified > 0 => {
+                format!("invérifiable ({} point(s) que reversa n'a pas pu vérifier)", c.unverified)
+            }
+            (CheckStatus::Unverifiable, Lang::En) if c.unverified > 0 => {
+                format!("unverifiable ({} point(s) reversa could not check)", c.unverified)
+            }
             (CheckStatus::Unverifiable, Lang::Fr) => "invérifiable".to_string(),
             (CheckStatus::Unverifiable, Lang::En) => "unverifiable".to_string(),
         };
@@ -185,6 +191,9 @@ pub fn render_to(r: &Report, out: &Outputs<'_>) -> String {
         );
         for f in r.findings.iter().take(MAX_FINDINGS_SHOWN) {
             let sev = match (f.severity, l) {
+                // An error reversa could not check past is not the export's fault.
+                (Severity::Error, Lang::Fr) if f.attribution == Attribution::Tool => "INVÉRIF.",
+                (Severity::Error, Lang::En) if f.attribution == Attribution::Tool => "UNVERIF.",
                 (Severity::Error, Lang::Fr) => "ERREUR",
                 (Severity::Error, Lang::En) => "ERROR",
                 (Severity::Warning, Lang::Fr) => "ATTENTION",

@@ -15,7 +15,8 @@ const HOSTILE: &[(&str, &str, &str)] = &[
     ("unsafe-encrypted.zip", "archive.encrypted", "not-satisfiable"),
     ("unsafe-crc-corrupt.zip", "archive.corrupt", "not-satisfiable"),
     ("unsafe-symlink.zip", "archive.symlink", "not-satisfiable"),
-    ("unsafe-bomb.zip", "archive.ratio-exceeded", "not-satisfiable"),
+    // A safety limit is reversa's refusal to read, not the vendor's fault: unverifiable.
+    ("unsafe-bomb.zip", "archive.ratio-exceeded", "undetermined"),
     ("unsafe-truncated.tar.gz", "archive.truncated", "not-satisfiable"),
     ("unsafe-nested.zip", "archive.nested", "undetermined"),
 ];
@@ -81,8 +82,17 @@ fn a_lower_ratio_limit_stops_an_ordinary_file() {
     // Ratio is only checked above 16 MiB: a small export passes whatever the ratio.
     assert!(run.findings("archive.ratio-exceeded").is_empty());
     let run = w.verify(&zip, &["--max-total-size", "1000"]);
-    assert_eq!(run.findings("archive.total-size-exceeded").len(), 1);
-    assert_eq!(run.verdict(), "not-satisfiable");
+    let stop = run.findings("archive.total-size-exceeded");
+    assert_eq!(stop.len(), 1);
+    assert_eq!(stop[0]["attribution"], "tool");
+    // reversa stopped reading: nothing it did not read is blamed on the vendor.
+    assert_eq!(run.verdict(), "undetermined", "{:?}", run.codes());
+    let safety =
+        run.report()["checks"].as_array().unwrap().iter().find(|c| c["id"] == "safety").unwrap().clone();
+    assert_eq!(safety["status"], "unverifiable");
+    for c in run.report()["clauses"].as_array().unwrap() {
+        assert_ne!(c["verdict"], "violated", "{c}");
+    }
 }
 
 #[test]

@@ -472,7 +472,7 @@ const RECORDS: &[Case] = &[
                 format!("<actes><acte>{}{}</acte></actes>", "<a>".repeat(100_000), "</a>".repeat(100_000));
             data_zip(d, "actes.xml", x.as_bytes())
         },
-        expect: &["records.read-error"],
+        expect: &["records.read-limit"],
         max_rss_mb: MAX_RSS_MB,
     },
     Case {
@@ -544,7 +544,7 @@ const RECORDS: &[Case] = &[
             let xlsx = xlsx_with(&table, sheet);
             data_zip(d, "actes.xlsx", &xlsx)
         },
-        expect: &["records.read-error"],
+        expect: &["records.read-limit"],
         max_rss_mb: MAX_RSS_MB,
     },
     Case {
@@ -583,7 +583,7 @@ const RECORDS: &[Case] = &[
             ]);
             data_zip(d, "actes.ods", &ods)
         },
-        expect: &["records.read-error"],
+        expect: &["records.read-limit"],
         max_rss_mb: MAX_RSS_MB,
     },
     Case {
@@ -592,7 +592,7 @@ const RECORDS: &[Case] = &[
             let j = format!("[{{\"nom\": {}{}}}]", "[".repeat(100_000), "]".repeat(100_000));
             data_zip(d, "actes.json", j.as_bytes())
         },
-        expect: &["records.read-error"],
+        expect: &["records.read-limit"],
         max_rss_mb: MAX_RSS_MB,
     },
 ];

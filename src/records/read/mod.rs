@@ -262,7 +262,8 @@ impl RawRecord {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{kind} at record {record}, row {row}: {reason}")]
 pub struct ReadError {
-    /// What went wrong, a short stable name: `syntax`, `encoding`, `io`, `limit`, `structure`.
+    /// What went wrong, a short stable name: `syntax`, `encoding`, `io`, `structure` (faults of the
+    /// file), `limit` (a safety limit of reversa) or `unsupported` (a variant reversa does not read).
     pub kind: &'static str,
     /// 1-based row or line where reading stopped (0 when unknown).
     pub row: u64,

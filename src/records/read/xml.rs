@@ -387,7 +387,7 @@ fn sniff(head: &[u8]) -> Result<(Option<&'static Encoding>, &'static str), ReadE
     let Some(label) = declared_encoding(head) else {
         return Ok((None, "utf-8"));
     };
-    let refused = || ReadError::new("encoding", 1, 0, "unsupported declared encoding");
+    let refused = || ReadError::new("unsupported", 1, 0, "unsupported declared encoding");
     let encoding = Encoding::for_label(label).ok_or_else(refused)?;
     if encoding == encoding_rs::REPLACEMENT {
         return Err(refused());
@@ -693,7 +693,7 @@ mod tests {
             (b"stray<r/>", "syntax"),
             (b"<r><a>&#xZZ;</a></r>", "syntax"),
             (b"<r><a>\xff\xfe</a></r>", "encoding"),
-            (b"<?xml version=\"1.0\" encoding=\"klingon\"?><r/>", "encoding"),
+            (b"<?xml version=\"1.0\" encoding=\"klingon\"?><r/>", "unsupported"),
         ] {
             let (_, r) = run(ReaderKind::Xml, &opts(), bad);
             let e = r.expect_err(&String::from_utf8_lossy(bad));
