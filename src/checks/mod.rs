@@ -19,7 +19,7 @@ mod formats;
 mod safety;
 
 use crate::archive::{Container, Limits};
-use crate::finding::{Finding, Severity};
+use crate::finding::{Code, Finding, Severity};
 use crate::inventory::FileRecord;
 use crate::manifest::Manifest;
 use serde::Serialize;
@@ -133,6 +133,12 @@ pub fn result_of(id: &'static str, findings: &[Finding], unverifiable: bool, unr
     CheckResult { id, status, errors, unverified: blocked, warnings }
 }
 
+/// Whether some data files were not read for records: mapped to no dataset (`tool`), or stopped
+/// by one of reversa's limits.
+pub fn records_unread(input: &CheckInput<'_>) -> bool {
+    input.records.iter().any(|f| matches!(f.code, Code::RecordsUnmappedFile | Code::RecordsReadLimit))
+}
+
 fn is_cross(f: &Finding) -> bool {
     check_of(f.code.as_str()) == "cross-records"
 }
@@ -159,7 +165,10 @@ pub fn run(input: &CheckInput<'_>) -> (Vec<CheckResult>, Vec<Finding>) {
             "completeness" => (input.completeness.findings.clone(), !input.completeness.checked),
             _ => unreachable!("every check id has an arm"),
         };
-        let result = result_of(id, &findings, unverifiable, unread);
+        // Records reversa could not map to a dataset, or stopped reading at one of its limits,
+        // may hold what the cross-record and completeness checks find absent.
+        let unread_here = unread || (matches!(id, "cross-records" | "completeness") && records_unread(input));
+        let result = result_of(id, &findings, unverifiable, unread_here);
         if id == "safety" {
             unread = result.unverified > 0;
         }

@@ -123,3 +123,24 @@ fn what_seems_absent_proves_nothing_when_part_of_the_archive_was_not_read() {
         assert_eq!(after, ClauseVerdict::Unverifiable, "{c}");
     }
 }
+
+#[test]
+fn a_dataset_seems_absent_but_a_data_file_was_not_mapped() {
+    let unmapped = Finding::new(Code::RecordsUnmappedFile, Location::entry("export/ELECT.TXT"))
+        .with("reason", "columns");
+    let baseline = verdicts(&[], Lang::En);
+    let with = verdicts(std::slice::from_ref(&unmapped), Lang::En);
+    let mut seen = 0;
+    for ((clause, before), (_, after)) in baseline.iter().zip(&with) {
+        if clause.contains("(required-datasets)") && *before == ClauseVerdict::Violated {
+            seen += 1;
+            assert_eq!(*after, ClauseVerdict::Unverifiable, "{clause}");
+        }
+    }
+    assert!(seen > 0);
+    // A file that is there but does not belong to any dataset does not excuse a wrong digest.
+    let mismatch = Finding::new(Code::FixityDigestMismatch, Location::entry("data/a.csv"));
+    let v = verdicts(&[unmapped, mismatch], Lang::En);
+    let integrity = v.iter().find(|(c, _)| c.starts_with("DEFAUT-INTEGRITE")).unwrap().1;
+    assert_eq!(integrity, ClauseVerdict::Violated);
+}

@@ -69,6 +69,33 @@ const ABSENCE_KINDS: &[&str] = &[
     "erasure-certificate",
 ];
 
+/// Of those, the kinds about datasets and records: data files reversa could not map to a dataset
+/// (or stopped reading at one of its limits) may hold what they find absent.
+const DATASET_KINDS: &[&str] = &[
+    "required-datasets",
+    "history",
+    "completeness",
+    "referential-integrity",
+    "period-coverage",
+    "acte-continuity",
+    "attachments",
+];
+
+/// Data files not read for records: mapped to no dataset, or stopped by one of reversa's limits,
+/// as `code ×count: first message`.
+fn records_unread(ev: &Evidence<'_>) -> Vec<String> {
+    by_code(ev, |f| matches!(f.code, Code::RecordsUnmappedFile | Code::RecordsReadLimit))
+}
+
+/// The findings that `keep` selects, one line per code: `code ×count : first message`.
+fn by_code(ev: &Evidence<'_>, keep: impl Fn(&crate::finding::Finding) -> bool) -> Vec<String> {
+    let mut codes: std::collections::BTreeMap<&str, (usize, String)> = Default::default();
+    for f in ev.findings.iter().filter(|f| keep(f)) {
+        codes.entry(f.code.as_str()).or_insert_with(|| (0, f.message(ev.lang))).0 += 1;
+    }
+    codes.into_iter().map(|(code, (n, msg))| format!("{code} ×{n} : {msg}")).collect()
+}
+
 /// Evaluates one clause (its kind and parameters were checked when the file was loaded).
 ///
 /// Only the export's own faults violate a clause: what reversa could not check (findings of
@@ -78,7 +105,10 @@ pub fn evaluate(c: &Clause, ev: &Evidence<'_>) -> Outcome {
     if outcome.verdict != ClauseVerdict::Violated || !ABSENCE_KINDS.contains(&c.kind.as_str()) {
         return outcome;
     }
-    let unread = blocking(ev, Some("safety"));
+    let mut unread = blocking(ev, Some("safety"));
+    if DATASET_KINDS.contains(&c.kind.as_str()) {
+        unread.extend(records_unread(ev));
+    }
     if unread.is_empty() {
         return outcome;
     }
@@ -91,13 +121,13 @@ pub fn evaluate(c: &Clause, ev: &Evidence<'_>) -> Outcome {
             "{} ({})",
             outcome.reason,
             l.pick(
-                "mais reversa n'a pas pu lire toute l'archive : ce qui manque peut s'y trouver",
-                "but reversa could not read the whole archive: what is missing may be there"
+                "mais reversa n'a pas pu lire ou rattacher une partie de l'export : ce qui manque peut s'y trouver",
+                "but reversa could not read or map part of the export: what is missing may be there"
             )
         ),
         missing: Some(format!(
             "{} {}",
-            l.pick("lecture complète de l'archive :", "a complete reading of the archive:"),
+            l.pick("une lecture complète de l'export :", "a complete reading of the export:"),
             unread.join("; ")
         )),
         evidence,
@@ -107,15 +137,7 @@ pub fn evaluate(c: &Clause, ev: &Evidence<'_>) -> Outcome {
 /// The errors reversa could not check past (attribution `tool`), of one check or of all, as
 /// `code ×count: first message`.
 pub fn blocking(ev: &Evidence<'_>, check: Option<&str>) -> Vec<String> {
-    let mut by_code: std::collections::BTreeMap<&str, (usize, String)> = Default::default();
-    for f in ev.findings.iter().filter(|f| f.blocks()) {
-        if check.is_some_and(|c| crate::checks::check_of(f.code.as_str()) != c) {
-            continue;
-        }
-        let e = by_code.entry(f.code.as_str()).or_insert_with(|| (0, f.message(ev.lang)));
-        e.0 += 1;
-    }
-    by_code.into_iter().map(|(code, (n, msg))| format!("{code} ×{n} : {msg}")).collect()
+    by_code(ev, |f| f.blocks() && check.is_none_or(|c| crate::checks::check_of(f.code.as_str()) == c))
 }
 
 fn evaluate_kind(c: &Clause, ev: &Evidence<'_>) -> Outcome {
