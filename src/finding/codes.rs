@@ -99,7 +99,7 @@ codes! {
         "taille décompressée totale au-delà de la limite de {limit} octets : lecture arrêtée, la suite n'est pas vérifiée (--max-total-size relève la limite)",
         "total expanded size over the limit of {limit} bytes: reading stopped, the rest is not checked (--max-total-size raises the limit)";
     /// An archive inside the export: listed, not opened.
-    ArchiveNested = "archive.nested", Info, Tool,
+    ArchiveNested = "archive.nested", Warning, Tool,
         "archive imbriquée ({format}) : inventoriée mais non ouverte",
         "nested archive ({format}): listed but not opened";
     /// An entry of a folder export could not be read.
