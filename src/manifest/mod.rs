@@ -62,6 +62,8 @@ pub struct DeclaredFile {
     pub size: Option<u64>,
     /// Where it is declared.
     pub location: Location,
+    /// The format the manifest declares for it, a PRONOM identifier (SEDA `FormatId`).
+    pub format: Option<String>,
 }
 
 /// Which files present in the export the manifest must declare.
