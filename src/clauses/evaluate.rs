@@ -309,22 +309,21 @@ pub fn evaluate(c: &Clause, ev: &Evidence<'_>) -> Outcome {
             }
         }
         "fixity" => {
-            let allowed =
-                string_list(c, "algorithms").unwrap_or_else(|| {
-                    [
-                        "sha256",
-                        "sha384",
-                        "sha512",
-                        "sha3-256",
-                        "sha3-384",
-                        "sha3-512",
-                        "blake2b-256",
-                        "blake2b-384",
-                        "blake2b-512",
-                    ]
-                    .map(String::from)
-                    .to_vec()
-                });
+            let allowed = string_list(c, "algorithms").unwrap_or_else(|| {
+                [
+                    "sha256",
+                    "sha384",
+                    "sha512",
+                    "sha3-256",
+                    "sha3-384",
+                    "sha3-512",
+                    "blake2b-256",
+                    "blake2b-384",
+                    "blake2b-512",
+                ]
+                .map(String::from)
+                .to_vec()
+            });
             let Some(m) = ev.manifest.filter(|m| m.kind != crate::manifest::ManifestKind::None) else {
                 return vio(
                     t(

@@ -180,7 +180,13 @@ impl Finding {
 
     /// Adds a parameter whose text depends on the language: `key` holds the English text and
     /// `key_fr` (which must be `key` followed by `_fr`) the French one, used by French messages.
-    pub fn with_text(mut self, key: &'static str, key_fr: &'static str, fr: impl ToString, en: impl ToString) -> Self {
+    pub fn with_text(
+        mut self,
+        key: &'static str,
+        key_fr: &'static str,
+        fr: impl ToString,
+        en: impl ToString,
+    ) -> Self {
         debug_assert_eq!(key_fr.strip_suffix("_fr"), Some(key));
         self.params.insert(key, en.to_string());
         self.params.insert(key_fr, fr.to_string());

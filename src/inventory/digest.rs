@@ -380,7 +380,8 @@ impl Digests {
 
 impl Serialize for Digests {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.others.len() + usize::from(self.sha256.is_some())))?;
+        let mut map =
+            serializer.serialize_map(Some(self.others.len() + usize::from(self.sha256.is_some())))?;
         for (a, h) in self.iter() {
             map.serialize_entry(a.as_str(), h)?;
         }
@@ -511,7 +512,9 @@ mod tests {
         ] {
             assert_eq!(Algorithm::parse(name), Some(a), "{name}");
         }
-        for name in ["crc32", "sha3", "sha3_224", "blake2s", "blake3", "shake_128", "sha512/256", "whirlpool", ""] {
+        for name in
+            ["crc32", "sha3", "sha3_224", "blake2s", "blake3", "shake_128", "sha512/256", "whirlpool", ""]
+        {
             assert_eq!(Algorithm::parse(name), None, "{name}");
         }
         for a in Algorithm::ALL {
@@ -534,7 +537,9 @@ mod tests {
 
     #[test]
     fn names_learnt_from_manifests() {
-        let algs = |path: &str, bytes: &str| AlgorithmSet::named_in(path, bytes.as_bytes()).iter().collect::<Vec<_>>();
+        let algs = |path: &str, bytes: &str| {
+            AlgorithmSet::named_in(path, bytes.as_bytes()).iter().collect::<Vec<_>>()
+        };
         assert_eq!(algs("bag/manifest-sha3_256.txt", ""), vec![Algorithm::Sha3_256]);
         assert_eq!(algs("tagmanifest-blake2b.txt", ""), vec![Algorithm::Blake2b512]);
         assert_eq!(algs("manifest-sha384.txt", ""), vec![Algorithm::Sha384]);
@@ -565,10 +570,7 @@ mod tests {
         let json = serde_json::to_string(&d).unwrap();
         assert_eq!(
             json,
-            format!(
-                "{{\"sha256\":\"{}\",\"md5\":\"{}\",\"sha3-256\":\"{}\"}}",
-                ABC[3].1, ABC[0].1, ABC[6].1
-            )
+            format!("{{\"sha256\":\"{}\",\"md5\":\"{}\",\"sha3-256\":\"{}\"}}", ABC[3].1, ABC[0].1, ABC[6].1)
         );
         let back: Digests = serde_json::from_str(&json).unwrap();
         assert_eq!(back, d);

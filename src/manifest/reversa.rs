@@ -54,13 +54,16 @@ pub fn load(manifest: &mut Manifest, path: &str, bytes: &[u8]) {
             let (fr, en) = classify(&e);
             let (line, column) = (e.line(), e.column());
             manifest.problems.push(
-                Finding::new(Code::ManifestMalformed, Location::manifest(path.to_string(), Some(line as u64)))
-                    .with_text(
-                        "error",
-                        "error_fr",
-                        format!("JSON : {fr} (ligne {line}, colonne {column})"),
-                        format!("JSON: {en} (line {line}, column {column})"),
-                    ),
+                Finding::new(
+                    Code::ManifestMalformed,
+                    Location::manifest(path.to_string(), Some(line as u64)),
+                )
+                .with_text(
+                    "error",
+                    "error_fr",
+                    format!("JSON : {fr} (ligne {line}, colonne {column})"),
+                    format!("JSON: {en} (line {line}, column {column})"),
+                ),
             );
             return;
         }
@@ -70,7 +73,10 @@ pub fn load(manifest: &mut Manifest, path: &str, bytes: &[u8]) {
             Finding::new(Code::ManifestMalformed, at("/reversa_manifest".into())).with_text(
                 "error",
                 "error_fr",
-                format!("version de reversa_manifest non prise en charge ({:?})", clip(&raw.reversa_manifest)),
+                format!(
+                    "version de reversa_manifest non prise en charge ({:?})",
+                    clip(&raw.reversa_manifest)
+                ),
                 format!("unsupported reversa_manifest version {:?}", clip(&raw.reversa_manifest)),
             ),
         );

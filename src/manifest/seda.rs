@@ -141,11 +141,15 @@ fn describe(e: &XmlError) -> Text {
             ("référence de caractère ou d'entité invalide", "invalid character or entity reference")
         }
         XmlError::Namespace(n) => match n {
-            NamespaceError::UnknownPrefix(_) => ("préfixe d'espace de noms non déclaré", "undeclared namespace prefix"),
+            NamespaceError::UnknownPrefix(_) => {
+                ("préfixe d'espace de noms non déclaré", "undeclared namespace prefix")
+            }
             NamespaceError::TooManyBindings(_) => {
                 ("trop de déclarations d'espaces de noms", "too many namespace declarations")
             }
-            NamespaceError::TooDeeplyNested(_) => ("éléments trop profondément imbriqués", "elements nested too deeply"),
+            NamespaceError::TooDeeplyNested(_) => {
+                ("éléments trop profondément imbriqués", "elements nested too deeply")
+            }
             NamespaceError::InvalidXmlPrefixBind(_)
             | NamespaceError::InvalidXmlnsPrefixBind(_)
             | NamespaceError::InvalidPrefixForXml(_)
@@ -347,15 +351,15 @@ impl<'a> Reader<'a> {
                                     ..Default::default()
                                 });
                             }
-                            Some(obj) if depth == obj.depth + 2 => {
-                                if local == "FormatId"
+                            Some(obj)
+                                if depth == obj.depth + 2
+                                    && local == "FormatId"
                                     && obj.format_group == Some(depth - 1)
-                                    && obj.format.is_none()
-                                {
-                                    obj.format = Some(Field { line: self.lines.at(before), ..Field::default() });
-                                    if !empty {
-                                        capture = Some((Capture::Format, depth));
-                                    }
+                                    && obj.format.is_none() =>
+                            {
+                                obj.format = Some(Field { line: self.lines.at(before), ..Field::default() });
+                                if !empty {
+                                    capture = Some((Capture::Format, depth));
                                 }
                             }
                             Some(obj) if depth == obj.depth + 1 => {
@@ -594,8 +598,11 @@ impl<'a> Reader<'a> {
                     // unchecked.
                     if self.unknown.insert(name.clone()) {
                         self.problems.push(
-                            Finding::new(Code::FixityUnsupportedAlgorithm, Location::manifest(self.path, Some(field.line)))
-                                .with("algorithm", &name),
+                            Finding::new(
+                                Code::FixityUnsupportedAlgorithm,
+                                Location::manifest(self.path, Some(field.line)),
+                            )
+                            .with("algorithm", &name),
                         );
                     }
                     digests.push(DeclaredDigest {
@@ -831,7 +838,10 @@ mod tests {
         );
         assert_eq!(m.problems[3].location.path.as_deref(), Some("Content/d"));
         assert_eq!(m.problems[4].params["algorithm"], "CRC32");
-        assert_eq!(m.problems[4].location, Location::manifest("manifest.xml", Some(m.declared[2].location.line.unwrap() + 3)));
+        assert_eq!(
+            m.problems[4].location,
+            Location::manifest("manifest.xml", Some(m.declared[2].location.line.unwrap() + 3))
+        );
         assert_eq!(m.problems[7].location.path.as_deref(), Some("../../etc/passwd"));
         let paths: Vec<&str> = m.declared.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(paths, vec!["Content/n", "Content/d", "Content/u", "Content/bad"]);
@@ -1001,7 +1011,10 @@ mod tests {
         assert_eq!(codes(&m), vec!["fixity.unsupported-algorithm", "fixity.unsupported-algorithm"]);
         assert_eq!(m.problems[0].params["algorithm"], "WHIRLPOOL");
         assert_eq!(m.problems[1].params["algorithm"], "GOST");
-        assert_eq!(m.declared[0].digests, vec![DeclaredDigest { algorithm: Ok(Algorithm::Sha384), hex: SHA384_ABC.into() }]);
+        assert_eq!(
+            m.declared[0].digests,
+            vec![DeclaredDigest { algorithm: Ok(Algorithm::Sha384), hex: SHA384_ABC.into() }]
+        );
         assert_eq!(m.declared[1].digests[0].algorithm, Ok(Algorithm::Sha3_256));
         assert_eq!(m.declared[3].digests[0].algorithm, Err("WHIRLPOOL".to_string()));
         let set: Vec<Algorithm> = m.algorithms().iter().collect();

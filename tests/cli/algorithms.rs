@@ -114,8 +114,10 @@ fn errors(run: &Run) -> Vec<String> {
 
 /// A bag holding `data/bureaux.csv` with one payload manifest per (name, digest).
 fn bag(dir: &Path, manifests: &[(&str, &str)], content: &[u8]) {
-    let lines: Vec<(String, String)> =
-        manifests.iter().map(|(n, d)| (format!("manifest-{n}.txt"), format!("{d}  data/bureaux.csv\n"))).collect();
+    let lines: Vec<(String, String)> = manifests
+        .iter()
+        .map(|(n, d)| (format!("manifest-{n}.txt"), format!("{d}  data/bureaux.csv\n")))
+        .collect();
     let mut files: Vec<(&str, &[u8])> = vec![("bagit.txt", DECL.as_bytes()), ("data/bureaux.csv", content)];
     files.extend(lines.iter().map(|(n, l)| (n.as_str(), l.as_bytes())));
     write_tree(dir, &files);
@@ -231,7 +233,13 @@ fn an_unknown_algorithm_leaves_fixity_unverifiable_never_violated() {
 
     // The same entries with a known digest as well: verified with it, the unknown one is
     // only information.
-    write_tree(&dir, &[("manifest-sha384.txt", format!("{SHA384}  data/bureaux.csv\n{ABC_SHA384}  data/b.txt\n").as_bytes())]);
+    write_tree(
+        &dir,
+        &[(
+            "manifest-sha384.txt",
+            format!("{SHA384}  data/bureaux.csv\n{ABC_SHA384}  data/b.txt\n").as_bytes(),
+        )],
+    );
     let run = verify(&w, &dir);
     assert_eq!(run.verdict(), "satisfiable", "{:?}", run.codes());
     let f = run.findings("fixity.unsupported-algorithm");
@@ -277,13 +285,17 @@ fn bdo(id: &str, uri: &str, digest: &str, format: &str) -> String {
 fn seda_sha384_and_formats_as_vitam_checks_them() {
     let w = Workdir::new();
     let xml = seda(
-        &(bdo("A", "Content/bureaux.csv", &format!("<MessageDigest algorithm=\"SHA-384\">{SHA384}</MessageDigest>"), "x-fmt/18")
-            + &bdo(
-                "B",
-                "Content/b.txt",
-                &format!("<MessageDigest algorithm=\"SHA3-512\">{ABC_SHA3_512}</MessageDigest>"),
-                "x-fmt/111",
-            )),
+        &(bdo(
+            "A",
+            "Content/bureaux.csv",
+            &format!("<MessageDigest algorithm=\"SHA-384\">{SHA384}</MessageDigest>"),
+            "x-fmt/18",
+        ) + &bdo(
+            "B",
+            "Content/b.txt",
+            &format!("<MessageDigest algorithm=\"SHA3-512\">{ABC_SHA3_512}</MessageDigest>"),
+            "x-fmt/111",
+        )),
     );
     let zip = zip_of(
         w.path(),
@@ -300,14 +312,25 @@ fn seda_sha384_and_formats_as_vitam_checks_them() {
     // An empty MessageDigest, a wrong FormatId, an unidentified file declared as PDF/A.
     let w = Workdir::new();
     let xml = seda(
-        &(bdo("A", "Content/bureaux.csv", &format!("<MessageDigest algorithm=\"SHA-384\">{SHA384}</MessageDigest>"), "fmt/95")
-            + &bdo("E", "Content/e.txt", "<MessageDigest algorithm=\"SHA-256\">  </MessageDigest>", "x-fmt/111")
-            + &bdo(
-                "U",
-                "Content/u.bin",
-                &format!("<MessageDigest algorithm=\"SHA-256\">{}</MessageDigest>", hex_sha256(&[0x8f, 0x01, 0xfe])),
-                "fmt/95",
-            )),
+        &(bdo(
+            "A",
+            "Content/bureaux.csv",
+            &format!("<MessageDigest algorithm=\"SHA-384\">{SHA384}</MessageDigest>"),
+            "fmt/95",
+        ) + &bdo(
+            "E",
+            "Content/e.txt",
+            "<MessageDigest algorithm=\"SHA-256\">  </MessageDigest>",
+            "x-fmt/111",
+        ) + &bdo(
+            "U",
+            "Content/u.bin",
+            &format!(
+                "<MessageDigest algorithm=\"SHA-256\">{}</MessageDigest>",
+                hex_sha256(&[0x8f, 0x01, 0xfe])
+            ),
+            "fmt/95",
+        )),
     );
     let zip = zip_of(
         w.path(),
@@ -345,8 +368,17 @@ fn seda_sha384_and_formats_as_vitam_checks_them() {
 fn seda_unknown_algorithm_is_unverifiable_and_malformed_xml_is_reported_in_french() {
     let w = Workdir::new();
     let xml = seda(
-        &(bdo("A", "Content/bureaux.csv", "<MessageDigest algorithm=\"WHIRLPOOL\">00ff</MessageDigest>", "x-fmt/18")
-            + &bdo("B", "Content/b.txt", "<MessageDigest algorithm=\"WHIRLPOOL\">00ff</MessageDigest>", "x-fmt/111")),
+        &(bdo(
+            "A",
+            "Content/bureaux.csv",
+            "<MessageDigest algorithm=\"WHIRLPOOL\">00ff</MessageDigest>",
+            "x-fmt/18",
+        ) + &bdo(
+            "B",
+            "Content/b.txt",
+            "<MessageDigest algorithm=\"WHIRLPOOL\">00ff</MessageDigest>",
+            "x-fmt/111",
+        )),
     );
     let zip = zip_of(
         w.path(),
@@ -362,8 +394,13 @@ fn seda_unknown_algorithm_is_unverifiable_and_malformed_xml_is_reported_in_frenc
     assert_eq!(check_status(&run, "fixity"), "unverifiable");
 
     let w = Workdir::new();
-    let xml = seda(&bdo("A", "Content/a.txt", "<MessageDigest algorithm=\"SHA-256\">x</MessageDigest>", "x-fmt/111"))
-        .replace("</DataObjectPackage>", "</DataObjectPackag>");
+    let xml = seda(&bdo(
+        "A",
+        "Content/a.txt",
+        "<MessageDigest algorithm=\"SHA-256\">x</MessageDigest>",
+        "x-fmt/111",
+    ))
+    .replace("</DataObjectPackage>", "</DataObjectPackag>");
     let zip = zip_of(w.path(), "sip.zip", &[("manifest.xml", xml.as_bytes()), ("Content/a.txt", b"abc")]);
     let run = verify(&w, &zip);
     let f = run.findings("manifest.malformed");
