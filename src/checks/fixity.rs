@@ -118,21 +118,30 @@ fn verify(
 /// unchecked, which makes fixity unverifiable (an error about reversa, never about the export).
 /// When every entry also has a known digest, checked with it, the finding is only information.
 fn unsupported_algorithms(manifest: &Manifest, out: &mut [Finding]) {
+    if !out.iter().any(|f| f.code == Code::FixityUnsupportedAlgorithm) {
+        return;
+    }
+    // One pass over the entries (a hostile manifest may name thousands of algorithms).
+    let mut unchecked: HashMap<(bool, &str), usize> = HashMap::new();
+    for (is_tag, entries) in [(false, &manifest.declared), (true, &manifest.tag_declared)] {
+        for d in entries.iter().filter(|d| !d.digests.iter().any(|g| g.algorithm.is_ok())) {
+            let mut names: Vec<&str> =
+                d.digests.iter().filter_map(|g| g.algorithm.as_ref().err().map(String::as_str)).collect();
+            names.sort_unstable();
+            names.dedup();
+            for n in names {
+                *unchecked.entry((is_tag, n)).or_default() += 1;
+            }
+        }
+    }
     for f in out.iter_mut().filter(|f| f.code == Code::FixityUnsupportedAlgorithm) {
-        let Some(name) = f.params.get("algorithm").cloned() else { continue };
+        let Some(name) = f.params.get("algorithm") else { continue };
         let file = f.location.manifest.as_deref().unwrap_or_default();
         let is_tag = manifest.kind == ManifestKind::Bagit
             && file.rsplit('/').next().is_some_and(|n| n.starts_with("tagmanifest-"));
-        let entries = if is_tag { &manifest.tag_declared } else { &manifest.declared };
-        let unchecked = entries
-            .iter()
-            .filter(|d| {
-                d.digests.iter().any(|g| matches!(&g.algorithm, Err(n) if *n == name))
-                    && !d.digests.iter().any(|g| g.algorithm.is_ok())
-            })
-            .count();
-        f.params.insert("count", unchecked.to_string());
-        if unchecked == 0 {
+        let count = unchecked.get(&(is_tag, name.as_str())).copied().unwrap_or(0);
+        f.params.insert("count", count.to_string());
+        if count == 0 {
             f.severity = Severity::Info;
         }
     }
