@@ -227,4 +227,39 @@ mod tests {
         let m = parse(r#"{"reversa_manifest":"9"}"#);
         assert_eq!(m.problems[0].code, Code::ManifestMalformed);
     }
+
+    #[test]
+    fn every_algorithm_is_a_member_named_after_it() {
+        let sha384 = "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7";
+        let m = parse(&format!(
+            r#"{{"reversa_manifest":"1","files":[
+                {{"path":"a","sha256":"{H}","sha384":"{sha384}","sha3-256":"{H}","note":"kept aside"}},
+                {{"path":"b","blake2b-512":"{H}"}},
+                {{"path":"c","sha3_256":"{}"}}]}}"#,
+            H.to_uppercase()
+        ));
+        let codes: Vec<&str> = m.problems.iter().map(|f| f.code.as_str()).collect();
+        assert_eq!(codes, vec!["manifest.invalid-line", "fixity.missing-digest"], "{:?}", m.problems);
+        // The member's own name is the place; the message says which length was expected.
+        assert_eq!(m.problems[0].location.element.as_deref(), Some("/files/1/blake2b-512"));
+        assert_eq!(m.problems[0].params["error"], "blake2b-512 is not 128 hex digits");
+        assert_eq!(
+            m.problems[0].message(crate::finding::Lang::Fr),
+            "ligne ou élément de manifeste invalide : l'empreinte blake2b-512 n'est pas faite de 128 chiffres hexadécimaux"
+        );
+        let algs: Vec<Vec<Algorithm>> = m
+            .declared
+            .iter()
+            .map(|d| d.digests.iter().map(|g| g.algorithm.clone().unwrap()).collect())
+            .collect();
+        assert_eq!(
+            algs,
+            vec![
+                vec![Algorithm::Sha256, Algorithm::Sha384, Algorithm::Sha3_256],
+                vec![],
+                vec![Algorithm::Sha3_256]
+            ]
+        );
+        assert_eq!(m.declared[2].digests[0].hex, H);
+    }
 }
