@@ -250,8 +250,12 @@ pub fn load(candidate: &Candidate, read: &ReadFn<'_>) -> Manifest {
         }
         None => {
             manifest.problems.push(
-                Finding::new(Code::ManifestMalformed, Location::manifest(main.clone(), None))
-                    .with("error", "file not readable"),
+                Finding::new(Code::ManifestMalformed, Location::manifest(main.clone(), None)).with_text(
+                    "error",
+                    "error_fr",
+                    "fichier illisible",
+                    "file not readable",
+                ),
             );
             return manifest;
         }
