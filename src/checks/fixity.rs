@@ -3,9 +3,9 @@
 
 use super::CheckInput;
 use crate::archive::EntryKind;
-use crate::finding::{Code, Finding, Location};
+use crate::finding::{Code, Finding, Location, Severity};
 use crate::inventory::{Algorithm, FileRecord, ReadStatus};
-use crate::manifest::{DeclaredFile, ManifestKind};
+use crate::manifest::{DeclaredFile, Manifest, ManifestKind};
 use std::collections::{BTreeSet, HashMap};
 
 /// Returns the findings and whether fixity could not be verified at all.
@@ -14,6 +14,7 @@ pub(super) fn check(input: &CheckInput<'_>) -> (Vec<Finding>, bool) {
         return (vec![Finding::new(Code::ManifestAbsent, Location::default())], true);
     };
     let mut out = manifest.problems.clone();
+    unsupported_algorithms(manifest, &mut out);
     let present: HashMap<&str, &FileRecord> = input
         .files
         .iter()
@@ -108,6 +109,40 @@ fn verify(
                     .with("actual", actual),
             ),
             None => out.push(Finding::new(Code::FixityUnverified, at())),
+        }
+    }
+}
+
+/// Completes the manifest's `fixity.unsupported-algorithm` findings (one per manifest file and
+/// algorithm) with how many of its entries have no digest in a known algorithm: those are left
+/// unchecked, which makes fixity unverifiable (an error about reversa, never about the export).
+/// When every entry also has a known digest, checked with it, the finding is only information.
+fn unsupported_algorithms(manifest: &Manifest, out: &mut [Finding]) {
+    if !out.iter().any(|f| f.code == Code::FixityUnsupportedAlgorithm) {
+        return;
+    }
+    // One pass over the entries (a hostile manifest may name thousands of algorithms).
+    let mut unchecked: HashMap<(bool, &str), usize> = HashMap::new();
+    for (is_tag, entries) in [(false, &manifest.declared), (true, &manifest.tag_declared)] {
+        for d in entries.iter().filter(|d| !d.digests.iter().any(|g| g.algorithm.is_ok())) {
+            let mut names: Vec<&str> =
+                d.digests.iter().filter_map(|g| g.algorithm.as_ref().err().map(String::as_str)).collect();
+            names.sort_unstable();
+            names.dedup();
+            for n in names {
+                *unchecked.entry((is_tag, n)).or_default() += 1;
+            }
+        }
+    }
+    for f in out.iter_mut().filter(|f| f.code == Code::FixityUnsupportedAlgorithm) {
+        let Some(name) = f.params.get("algorithm") else { continue };
+        let file = f.location.manifest.as_deref().unwrap_or_default();
+        let is_tag = manifest.kind == ManifestKind::Bagit
+            && file.rsplit('/').next().is_some_and(|n| n.starts_with("tagmanifest-"));
+        let count = unchecked.get(&(is_tag, name.as_str())).copied().unwrap_or(0);
+        f.params.insert("count", count.to_string());
+        if count == 0 {
+            f.severity = Severity::Info;
         }
     }
 }

@@ -4,12 +4,30 @@
 use super::CheckInput;
 use crate::finding::{Code, Finding, Location};
 use crate::inventory::{Encoding, Openness};
+use crate::manifest::DeclaredFile;
+use std::collections::HashMap;
 
 pub(super) fn check_formats(input: &CheckInput<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
+    // Formats the manifest declares (SEDA `FormatId`), compared like Vitam's
+    // OG_OBJECTS_FORMAT_CHECK: a file reversa could not identify has nothing to compare.
+    let declared: HashMap<&str, &DeclaredFile> = input
+        .manifest
+        .map(|m| m.declared.iter().filter(|d| d.format.is_some()).map(|d| (d.path.as_str(), d)).collect())
+        .unwrap_or_default();
     for f in input.files {
         let Some(facts) = &f.facts else { continue };
         let at = || Location::entry(f.meta.path.clone());
+        if let (Some(d), Some(identified)) = (declared.get(f.meta.path.as_str()), facts.format.puid)
+            && let Some(format) = &d.format
+            && !format.eq_ignore_ascii_case(identified)
+        {
+            out.push(
+                Finding::new(Code::InventoryDeclaredFormatMismatch, d.location.clone())
+                    .with("declared", format)
+                    .with("identified", identified),
+            );
+        }
         if facts.size == 0 {
             out.push(Finding::new(Code::InventoryEmptyFile, at()));
             continue;

@@ -435,8 +435,21 @@ fn evaluate_kind(c: &Clause, ev: &Evidence<'_>) -> Outcome {
             }
         }
         "fixity" => {
-            let allowed =
-                string_list(c, "algorithms").unwrap_or_else(|| vec!["sha256".into(), "sha512".into()]);
+            let allowed = string_list(c, "algorithms").unwrap_or_else(|| {
+                [
+                    "sha256",
+                    "sha384",
+                    "sha512",
+                    "sha3-256",
+                    "sha3-384",
+                    "sha3-512",
+                    "blake2b-256",
+                    "blake2b-384",
+                    "blake2b-512",
+                ]
+                .map(String::from)
+                .to_vec()
+            });
             let Some(m) = ev.manifest.filter(|m| m.kind != crate::manifest::ManifestKind::None) else {
                 return vio(
                     t(
@@ -447,7 +460,11 @@ fn evaluate_kind(c: &Clause, ev: &Evidence<'_>) -> Outcome {
                 );
             };
             let algs: Vec<&str> = m.algorithms().iter().map(|a| a.as_str()).collect();
-            let weak: Vec<&&str> = algs.iter().filter(|a| !allowed.iter().any(|x| x == **a)).collect();
+            // The clause may spell an algorithm as the packages do (`SHA3-256`, `sha3_256`).
+            let same = |x: &str, a: &str| {
+                x == a || crate::inventory::Algorithm::parse(x).is_some_and(|p| p.as_str() == a)
+            };
+            let weak: Vec<&&str> = algs.iter().filter(|a| !allowed.iter().any(|x| same(x, a))).collect();
             let errors = count_codes(ev, &["fixity.", "manifest."], Severity::Error);
             let blocked = blocking(ev, Some("fixity"));
             let mut evidence = vec![format!("manifest: {} ({})", m.kind.as_str(), algs.join(", "))];

@@ -125,6 +125,10 @@ codes! {
     InventoryNotUtf8 = "inventory.not-utf8", Warning, Export,
         "texte qui n'est pas en UTF-8 (probablement {encoding})",
         "text not in UTF-8 (probably {encoding})";
+    /// The manifest declares a format (PRONOM identifier) other than the one identified.
+    InventoryDeclaredFormatMismatch = "inventory.declared-format-mismatch", Warning, Export,
+        "format déclaré dans le manifeste ({declared}) différent du format identifié ({identified})",
+        "format declared in the manifest ({declared}) differs from the identified format ({identified})";
     /// An empty file.
     InventoryEmptyFile = "inventory.empty-file", Warning, Export,
         "fichier vide",
@@ -185,14 +189,15 @@ codes! {
     FixityMissingDigest = "fixity.missing-digest", Error, Export,
         "objet déclaré sans empreinte",
         "object declared without a digest";
-    /// A digest algorithm reversa does not know.
+    /// A digest algorithm reversa does not know: the entries with no other digest are left
+    /// unchecked (an information only when every entry also has a known digest).
     FixityUnsupportedAlgorithm = "fixity.unsupported-algorithm", Error, Tool,
-        "algorithme d'empreinte non pris en charge : {algorithm}",
-        "unsupported digest algorithm: {algorithm}";
+        "algorithme d'empreinte non pris en charge par reversa : {algorithm} ; fichiers sans autre empreinte, donc non vérifiés : {count}",
+        "digest algorithm not supported by reversa: {algorithm}; files with no other digest, hence not checked: {count}";
     /// MD5 or SHA-1: accepted for checking, but weak.
     FixityWeakAlgorithm = "fixity.weak-algorithm", Warning, Export,
-        "algorithme d'empreinte faible ({algorithm}) : accepté pour la vérification, à remplacer par SHA-256 ou SHA-512",
-        "weak digest algorithm ({algorithm}): accepted for checking, should be SHA-256 or SHA-512";
+        "algorithme d'empreinte faible ({algorithm}) : accepté pour la vérification, à remplacer par SHA-256, SHA-512 ou SHA-3",
+        "weak digest algorithm ({algorithm}): accepted for checking, should be SHA-256, SHA-512 or SHA-3";
     /// The same path is declared twice.
     FixityDuplicateEntry = "fixity.duplicate-entry", Error, Export,
         "fichier déclaré plusieurs fois dans le manifeste",

@@ -178,6 +178,21 @@ impl Finding {
         self
     }
 
+    /// Adds a parameter whose text depends on the language: `key` holds the English text and
+    /// `key_fr` (which must be `key` followed by `_fr`) the French one, used by French messages.
+    pub fn with_text(
+        mut self,
+        key: &'static str,
+        key_fr: &'static str,
+        fr: impl ToString,
+        en: impl ToString,
+    ) -> Self {
+        debug_assert_eq!(key_fr.strip_suffix("_fr"), Some(key));
+        self.params.insert(key, en.to_string());
+        self.params.insert(key_fr, fr.to_string());
+        self
+    }
+
     /// Overrides the default severity.
     pub fn severity(mut self, severity: Severity) -> Self {
         self.severity = severity;
@@ -197,7 +212,7 @@ impl Finding {
     /// The message in the given language, with its parameters filled in.
     pub fn message(&self, lang: Lang) -> String {
         let template = self.code.template(lang);
-        fill(template, &self.params)
+        fill(template, &self.params, lang)
     }
 
     /// Sort key giving reports a stable order: severity (worst first), then code, then place.
@@ -235,8 +250,9 @@ impl Lang {
     }
 }
 
-/// Replaces each `{name}` in `template` by its parameter; unknown names are left as they are.
-fn fill(template: &str, params: &BTreeMap<&'static str, String>) -> String {
+/// Replaces each `{name}` in `template` by its parameter (in French, by `name_fr` when the
+/// finding has one: see [`Finding::with_text`]); unknown names are left as they are.
+fn fill(template: &str, params: &BTreeMap<&'static str, String>, lang: Lang) -> String {
     let mut out = String::with_capacity(template.len() + 32);
     let mut rest = template;
     while let Some(start) = rest.find('{') {
@@ -245,7 +261,11 @@ fn fill(template: &str, params: &BTreeMap<&'static str, String>) -> String {
         match after.find('}') {
             Some(end) => {
                 let key = &after[..end];
-                match params.get(key) {
+                let localised = match lang {
+                    Lang::Fr => params.get(format!("{key}_fr").as_str()),
+                    Lang::En => None,
+                };
+                match localised.or_else(|| params.get(key)) {
                     Some(v) => out.push_str(v),
                     None => {
                         out.push('{');
@@ -303,10 +323,25 @@ mod tests {
     }
 
     #[test]
+    fn language_dependent_params() {
+        let f = Finding::new(Code::ManifestMalformed, Location::default()).with_text(
+            "error",
+            "error_fr",
+            "balise fermante sans balise ouvrante",
+            "end tag without a start tag",
+        );
+        assert_eq!(f.message(Lang::Fr), "manifeste illisible : balise fermante sans balise ouvrante");
+        assert_eq!(f.message(Lang::En), "unreadable manifest: end tag without a start tag");
+        // Without a French text, French messages fall back to the plain parameter.
+        let f = Finding::new(Code::ManifestMalformed, Location::default()).with("error", "x");
+        assert_eq!(f.message(Lang::Fr), "manifeste illisible : x");
+    }
+
+    #[test]
     fn fill_leaves_unknown_names() {
         let mut p = BTreeMap::new();
         p.insert("a", "1".to_string());
-        assert_eq!(fill("x {a} {b} {", &p), "x 1 {b} {");
+        assert_eq!(fill("x {a} {b} {", &p, Lang::En), "x 1 {b} {");
     }
 
     #[test]

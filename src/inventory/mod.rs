@@ -42,7 +42,7 @@ pub struct Inspector<'a> {
     /// Which entries to keep in memory, and up to how many bytes.
     pub capture: &'a (dyn Fn(&EntryMeta) -> Option<u64> + Sync),
     /// Algorithms learnt from manifests captured so far (tar streams): added for later entries.
-    pub learnt: Option<&'a std::sync::atomic::AtomicU8>,
+    pub learnt: Option<&'a std::sync::atomic::AtomicU16>,
 }
 
 impl EntryHandler for Inspector<'_> {

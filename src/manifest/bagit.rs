@@ -272,7 +272,13 @@ impl Merged {
             None => {
                 let i = self.files.len();
                 self.index.insert(path.clone(), i);
-                self.files.push(DeclaredFile { path, digests: Vec::new(), size: None, location });
+                self.files.push(DeclaredFile {
+                    path,
+                    digests: Vec::new(),
+                    size: None,
+                    location,
+                    format: None,
+                });
                 self.last_seen.push(0);
                 self.listed.push(0);
                 i

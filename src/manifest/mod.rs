@@ -62,6 +62,8 @@ pub struct DeclaredFile {
     pub size: Option<u64>,
     /// Where it is declared.
     pub location: Location,
+    /// The format the manifest declares for it, a PRONOM identifier (SEDA `FormatId`).
+    pub format: Option<String>,
 }
 
 /// Which files present in the export the manifest must declare.
@@ -248,8 +250,12 @@ pub fn load(candidate: &Candidate, read: &ReadFn<'_>) -> Manifest {
         }
         None => {
             manifest.problems.push(
-                Finding::new(Code::ManifestMalformed, Location::manifest(main.clone(), None))
-                    .with("error", "file not readable"),
+                Finding::new(Code::ManifestMalformed, Location::manifest(main.clone(), None)).with_text(
+                    "error",
+                    "error_fr",
+                    "fichier illisible",
+                    "file not readable",
+                ),
             );
             return manifest;
         }

@@ -1,11 +1,13 @@
-//! SEDA 2.1 / 2.2 / 2.3 `manifest.xml`: every `BinaryDataObject` with its `Uri`, digest and size.
+//! SEDA 2.1 / 2.2 / 2.3 `manifest.xml`: every `BinaryDataObject` with its `Uri`, digests, size
+//! and declared format (`FormatIdentification/FormatId`, a PRONOM PUID).
 //!
 //! The manifest is read with quick-xml's pull parser, iteratively (deep nesting costs no stack).
 //! The DOCTYPE is skipped and nothing is ever expanded or fetched: inside the values reversa
 //! reads (`Uri`, `MessageDigest`, `Size`), only the five predefined entities and character
 //! references are decoded, and any other entity reference makes the value invalid. Findings
 //! never carry values read from the manifest other than paths, namespaces, element ids,
-//! algorithm names and digests.
+//! algorithm names, digests and PRONOM identifiers; their texts are French and English, never a
+//! parser's own message.
 
 use super::{DeclaredDigest, DeclaredFile, Manifest, Scope};
 use crate::archive::normalise_path;
@@ -17,6 +19,14 @@ use quick_xml::errors::{Error as XmlError, IllFormedError};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::{NamespaceError, ResolveResult};
 use std::collections::HashSet;
+
+/// A problem described in French and English.
+type Text = (String, String);
+
+/// A French and English text from two literals.
+fn text(fr: &str, en: &str) -> Text {
+    (fr.to_string(), en.to_string())
+}
 
 /// The SEDA namespaces reversa reads, with the version each one stands for.
 pub const NAMESPACES: [(&str, &str); 3] = [
@@ -88,36 +98,67 @@ pub fn decode_uri(uri: &str) -> Option<String> {
     }
 }
 
-/// A short description of a quick-xml error, without any of the document's text.
-fn describe(e: &XmlError) -> String {
-    match e {
-        XmlError::Io(_) => "read error".into(),
-        XmlError::Syntax(s) => s.to_string(),
+/// A short description of a quick-xml error, in French and English, without any of the
+/// document's text.
+fn describe(e: &XmlError) -> Text {
+    use quick_xml::errors::SyntaxError as S;
+    let (fr, en) = match e {
+        XmlError::Io(_) => ("erreur de lecture", "read error"),
+        XmlError::Syntax(s) => match s {
+            S::InvalidBangMarkup => ("balise « <! » inconnue", "unknown \"<!\" markup"),
+            S::UnclosedPI => ("instruction de traitement non fermée", "processing instruction not closed"),
+            S::UnclosedXmlDecl => ("déclaration XML non fermée", "XML declaration not closed"),
+            S::UnclosedComment => ("commentaire non fermé", "comment not closed"),
+            S::UnclosedDoctype => ("DOCTYPE non fermé", "DOCTYPE not closed"),
+            S::UnclosedCData => ("section CDATA non fermée", "CDATA section not closed"),
+            S::UnclosedTag => ("balise non fermée (« > » manquant)", "tag not closed (missing \">\")"),
+            S::UnclosedSingleQuotedAttributeValue | S::UnclosedDoubleQuotedAttributeValue => {
+                ("valeur d'attribut non fermée", "attribute value not closed")
+            }
+        },
         XmlError::IllFormed(i) => match i {
-            IllFormedError::MissingDeclVersion(_) => "XML declaration without a leading version",
-            IllFormedError::UnknownVersion => "unknown XML version",
-            IllFormedError::MissingDoctypeName => "DOCTYPE without a name",
-            IllFormedError::MissingEndTag(_) => "start tag not closed",
-            IllFormedError::UnmatchedEndTag(_) => "end tag without a start tag",
-            IllFormedError::MismatchedEndTag { .. } => "end tag does not match its start tag",
-            IllFormedError::DoubleHyphenInComment => "'--' inside a comment",
-            IllFormedError::UnclosedReference => "entity or character reference not closed",
+            IllFormedError::MissingDeclVersion(_) => {
+                ("déclaration XML sans version en tête", "XML declaration without a leading version")
+            }
+            IllFormedError::UnknownVersion => ("version XML inconnue", "unknown XML version"),
+            IllFormedError::MissingDoctypeName => ("DOCTYPE sans nom", "DOCTYPE without a name"),
+            IllFormedError::MissingEndTag(_) => ("balise ouvrante jamais fermée", "start tag not closed"),
+            IllFormedError::UnmatchedEndTag(_) => {
+                ("balise fermante sans balise ouvrante", "end tag without a start tag")
+            }
+            IllFormedError::MismatchedEndTag { .. } => (
+                "balise fermante qui ne correspond pas à la balise ouvrante",
+                "end tag does not match its start tag",
+            ),
+            IllFormedError::DoubleHyphenInComment => ("« -- » dans un commentaire", "'--' inside a comment"),
+            IllFormedError::UnclosedReference => {
+                ("référence d'entité ou de caractère non fermée", "entity or character reference not closed")
+            }
+        },
+        XmlError::InvalidAttr(_) => ("attribut invalide ou répété", "invalid or repeated attribute"),
+        XmlError::Encoding(_) => ("texte qui n'est pas en UTF-8", "not valid UTF-8"),
+        XmlError::Escape(_) => {
+            ("référence de caractère ou d'entité invalide", "invalid character or entity reference")
         }
-        .into(),
-        XmlError::InvalidAttr(_) => "invalid or repeated attribute".into(),
-        XmlError::Encoding(_) => "not valid UTF-8".into(),
-        XmlError::Escape(_) => "invalid character or entity reference".into(),
         XmlError::Namespace(n) => match n {
-            NamespaceError::UnknownPrefix(_) => "undeclared namespace prefix",
-            NamespaceError::TooManyBindings(_) => "too many namespace declarations",
-            NamespaceError::TooDeeplyNested(_) => "elements nested too deeply",
+            NamespaceError::UnknownPrefix(_) => {
+                ("préfixe d'espace de noms non déclaré", "undeclared namespace prefix")
+            }
+            NamespaceError::TooManyBindings(_) => {
+                ("trop de déclarations d'espaces de noms", "too many namespace declarations")
+            }
+            NamespaceError::TooDeeplyNested(_) => {
+                ("éléments trop profondément imbriqués", "elements nested too deeply")
+            }
             NamespaceError::InvalidXmlPrefixBind(_)
             | NamespaceError::InvalidXmlnsPrefixBind(_)
             | NamespaceError::InvalidPrefixForXml(_)
-            | NamespaceError::InvalidPrefixForXmlns(_) => "invalid namespace declaration",
-        }
-        .into(),
-    }
+            | NamespaceError::InvalidPrefixForXmlns(_) => {
+                ("déclaration d'espace de noms invalide", "invalid namespace declaration")
+            }
+        },
+    };
+    text(fr, en)
 }
 
 /// Turns byte positions into 1-based line numbers, counting forward only (linear overall).
@@ -166,6 +207,7 @@ enum Capture {
     Uri,
     Digest,
     Size,
+    Format,
 }
 
 /// A `BinaryDataObject` being read.
@@ -179,12 +221,16 @@ struct Object {
     digests: Vec<(Option<String>, Field)>,
     size: Option<Field>,
     attachment: bool,
+    /// `FormatIdentification/FormatId`.
+    format: Option<Field>,
+    /// Depth of the open `FormatIdentification` element.
+    format_group: Option<usize>,
 }
 
 /// Why reading stopped early.
 enum Stop {
     /// Not well-formed: description and byte position.
-    Malformed(String, u64),
+    Malformed(Text, u64),
     /// The root is not a SEDA 2.1–2.3 `ArchiveTransfer`: the namespace (or `{ns}name`) found,
     /// and the root's line.
     NotSeda(String, u64),
@@ -196,6 +242,8 @@ struct Reader<'a> {
     root: &'a str,
     lines: LineCounter<'a>,
     seen: HashSet<String>,
+    /// Algorithm names reversa does not know, already reported.
+    unknown: HashSet<String>,
     declared: Vec<DeclaredFile>,
     problems: Vec<Finding>,
 }
@@ -225,8 +273,9 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn invalid(&mut self, location: Location, error: impl ToString) {
-        self.problems.push(Finding::new(Code::ManifestInvalidLine, location).with("error", error));
+    fn invalid(&mut self, location: Location, fr: impl ToString, en: impl ToString) {
+        self.problems
+            .push(Finding::new(Code::ManifestInvalidLine, location).with_text("error", "error_fr", fr, en));
     }
 
     /// Reads the whole document; `Ok(version)` when it was read to its end.
@@ -256,14 +305,20 @@ impl<'a> Reader<'a> {
                         }
                     }
                     if root_closed {
-                        return Err(Stop::Malformed("element after the root element".into(), before));
+                        return Err(Stop::Malformed(
+                            text("élément après l'élément racine", "element after the root element"),
+                            before,
+                        ));
                     }
                     let (ns, local) = reader.resolver().resolve_element(e.name());
                     let ns: Option<&str> = match ns {
                         ResolveResult::Bound(n) => Some(n.0),
                         ResolveResult::Unbound => None,
                         ResolveResult::Unknown(_) => {
-                            return Err(Stop::Malformed("undeclared namespace prefix".into(), before));
+                            return Err(Stop::Malformed(
+                                text("préfixe d'espace de noms non déclaré", "undeclared namespace prefix"),
+                                before,
+                            ));
                         }
                     };
                     let local = local.into_inner();
@@ -296,9 +351,26 @@ impl<'a> Reader<'a> {
                                     ..Default::default()
                                 });
                             }
+                            Some(obj)
+                                if depth == obj.depth + 2
+                                    && local == "FormatId"
+                                    && obj.format_group == Some(depth - 1)
+                                    && obj.format.is_none() =>
+                            {
+                                obj.format = Some(Field { line: self.lines.at(before), ..Field::default() });
+                                if !empty {
+                                    capture = Some((Capture::Format, depth));
+                                }
+                            }
                             Some(obj) if depth == obj.depth + 1 => {
                                 let field = Field::default;
                                 let kind = match local {
+                                    "FormatIdentification" => {
+                                        if !empty {
+                                            obj.format_group = Some(depth);
+                                        }
+                                        None
+                                    }
                                     "Uri" if obj.uri.is_none() => {
                                         obj.uri = Some(field());
                                         Some(Capture::Uri)
@@ -343,7 +415,10 @@ impl<'a> Reader<'a> {
                             f.text.push_str(&t.xml10_content());
                         }
                     } else if depth == 0 && !t.trim_ascii().is_empty() {
-                        return Err(Stop::Malformed("text outside the root element".into(), before));
+                        return Err(Stop::Malformed(
+                            text("texte hors de l'élément racine", "text outside the root element"),
+                            before,
+                        ));
                     }
                 }
                 Event::CData(c) => {
@@ -352,12 +427,18 @@ impl<'a> Reader<'a> {
                             f.text.push_str(&c.xml10_content());
                         }
                     } else if depth == 0 {
-                        return Err(Stop::Malformed("CDATA outside the root element".into(), before));
+                        return Err(Stop::Malformed(
+                            text("section CDATA hors de l'élément racine", "CDATA outside the root element"),
+                            before,
+                        ));
                     }
                 }
                 Event::GeneralRef(r) => {
                     if depth == 0 {
-                        return Err(Stop::Malformed("reference outside the root element".into(), before));
+                        return Err(Stop::Malformed(
+                            text("référence hors de l'élément racine", "reference outside the root element"),
+                            before,
+                        ));
                     }
                     if let (Some((kind, _)), Some(obj)) = (capture, object.as_mut())
                         && let Some(f) = current_field(obj, kind)
@@ -378,12 +459,16 @@ impl<'a> Reader<'a> {
                 Event::Eof => {
                     if depth > 0 {
                         return Err(Stop::Malformed(
-                            format!("document ends with {depth} element(s) not closed"),
+                            (
+                                format!("le document se termine avec {depth} élément(s) non fermé(s)"),
+                                format!("document ends with {depth} element(s) not closed"),
+                            ),
                             body.len() as u64,
                         ));
                     }
-                    return version
-                        .ok_or_else(|| Stop::Malformed("no root element".into(), body.len() as u64));
+                    return version.ok_or_else(|| {
+                        Stop::Malformed(text("aucun élément racine", "no root element"), body.len() as u64)
+                    });
                 }
             }
         }
@@ -399,6 +484,11 @@ impl<'a> Reader<'a> {
     ) {
         if capture.is_some_and(|(_, d)| d == *depth) {
             *capture = None;
+        }
+        if let Some(obj) = object.as_mut()
+            && obj.format_group == Some(*depth)
+        {
+            obj.format_group = None;
         }
         if object.as_ref().is_some_and(|o| o.depth == *depth)
             && let Some(obj) = object.take()
@@ -416,7 +506,7 @@ impl<'a> Reader<'a> {
         let id = obj.id.clone();
         if id.is_none() {
             let loc = self.location(obj.line, &id);
-            self.invalid(loc, "BinaryDataObject without id");
+            self.invalid(loc, "BinaryDataObject sans attribut id", "BinaryDataObject without id");
         }
         let uri = match &obj.uri {
             Some(f) if !f.text.trim().is_empty() || f.bad_reference => f,
@@ -431,11 +521,19 @@ impl<'a> Reader<'a> {
         };
         let uri_loc = self.location(uri.line, &id);
         if uri.bad_reference {
-            self.invalid(uri_loc, "undefined entity or invalid character reference in Uri");
+            self.invalid(
+                uri_loc,
+                "entité non définie ou référence de caractère invalide dans Uri",
+                "undefined entity or invalid character reference in Uri",
+            );
             return;
         }
         let Some(decoded) = decode_uri(uri.text.trim()) else {
-            self.invalid(uri_loc, "percent-decoded Uri is not UTF-8");
+            self.invalid(
+                uri_loc,
+                "Uri qui, une fois décodée (%XX), n'est pas en UTF-8",
+                "percent-decoded Uri is not UTF-8",
+            );
             return;
         };
         let (normalised, problem) = normalise_path(&decoded);
@@ -460,25 +558,53 @@ impl<'a> Reader<'a> {
         }
         for (algorithm, field) in &obj.digests {
             let loc = self.location(field.line, &id).with_path(full.clone());
+            if field.text.trim().is_empty() && !field.bad_reference {
+                // Vitam refuses an empty MessageDigest: the object has no digest to check.
+                let finding = Finding::new(Code::FixityMissingDigest, loc);
+                self.problems.push(match algorithm {
+                    Some(name) => finding.with("algorithm", clip(name)),
+                    None => finding,
+                });
+                continue;
+            }
             let Some(name) = algorithm else {
-                self.invalid(loc, "MessageDigest without algorithm attribute");
+                self.invalid(
+                    loc,
+                    "MessageDigest sans attribut algorithm",
+                    "MessageDigest without algorithm attribute",
+                );
                 continue;
             };
             if field.bad_reference {
-                self.invalid(loc, "undefined entity or invalid character reference in MessageDigest");
+                self.invalid(
+                    loc,
+                    "entité non définie ou référence de caractère invalide dans MessageDigest",
+                    "undefined entity or invalid character reference in MessageDigest",
+                );
                 continue;
             }
             match Algorithm::parse(name) {
                 Some(a) => match decode_digest(&field.text, a.digest_len()) {
                     Some(hex) => digests.push(DeclaredDigest { algorithm: Ok(a), hex }),
-                    None => {
-                        self.invalid(loc, format!("MessageDigest is neither hex nor base64 of a {a} digest"))
-                    }
+                    None => self.invalid(
+                        loc,
+                        format!("MessageDigest n'est ni l'hexadécimal ni le base64 d'une empreinte {a}"),
+                        format!("MessageDigest is neither hex nor base64 of a {a} digest"),
+                    ),
                 },
                 None => {
                     let name = clip(name);
-                    self.problems
-                        .push(Finding::new(Code::FixityUnsupportedAlgorithm, loc).with("algorithm", &name));
+                    // One finding per algorithm: the fixity check counts the entries it leaves
+                    // unchecked.
+                    if self.unknown.insert(name.clone()) {
+                        self.problems.push(
+                            Finding::new(
+                                Code::FixityUnsupportedAlgorithm,
+                                Location::manifest(self.path, Some(field.line)),
+                            )
+                            .with("algorithm", &name),
+                        );
+                    }
                     digests.push(DeclaredDigest {
                         algorithm: Err(name),
                         hex: decode_unknown_digest(&field.text),
@@ -496,13 +622,22 @@ impl<'a> Reader<'a> {
                 }
                 _ => {
                     let loc = self.location(f.line, &id).with_path(full.clone());
-                    self.invalid(loc, "Size is not a positive integer");
+                    self.invalid(loc, "Size n'est pas un entier positif", "Size is not a positive integer");
                 }
             }
         }
 
+        // A PRONOM identifier (`fmt/95`, `x-fmt/111`); anything else is not compared.
+        let format = obj
+            .format
+            .as_ref()
+            .filter(|f| !f.bad_reference)
+            .map(|f| f.text.trim())
+            .filter(|t| is_puid(t))
+            .map(str::to_string);
+
         let location = self.location(obj.line, &id).with_path(full.clone());
-        self.declared.push(DeclaredFile { path: full, digests, size, location });
+        self.declared.push(DeclaredFile { path: full, digests, size, location, format });
     }
 }
 
@@ -512,7 +647,15 @@ fn current_field(obj: &mut Object, kind: Capture) -> Option<&mut Field> {
         Capture::Uri => obj.uri.as_mut(),
         Capture::Digest => obj.digests.last_mut().map(|(_, f)| f),
         Capture::Size => obj.size.as_mut(),
+        Capture::Format => obj.format.as_mut(),
     }
+}
+
+/// Whether `s` is a PRONOM unique identifier: `fmt/<n>` or `x-fmt/<n>`.
+pub fn is_puid(s: &str) -> bool {
+    s.strip_prefix("fmt/")
+        .or_else(|| s.strip_prefix("x-fmt/"))
+        .is_some_and(|n| !n.is_empty() && n.len() <= 6 && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Fills `manifest` from the SEDA `manifest.xml` at `path`.
@@ -530,6 +673,7 @@ pub fn load(manifest: &mut Manifest, path: &str, bytes: &[u8]) {
         root: &root,
         lines: LineCounter::new(body),
         seen: HashSet::new(),
+        unknown: HashSet::new(),
         declared: Vec::new(),
         problems: Vec::new(),
     };
@@ -543,11 +687,15 @@ pub fn load(manifest: &mut Manifest, path: &str, bytes: &[u8]) {
                     .with("namespace", namespace),
             );
         }
-        Err(Stop::Malformed(error, pos)) => {
+        Err(Stop::Malformed((fr, en), pos)) => {
             let line = reader.lines.at(pos);
             problems.push(
-                Finding::new(Code::ManifestMalformed, Location::manifest(path, Some(line)))
-                    .with("error", format!("{error} (line {line}, byte {pos})")),
+                Finding::new(Code::ManifestMalformed, Location::manifest(path, Some(line))).with_text(
+                    "error",
+                    "error_fr",
+                    format!("XML : {fr} (ligne {line}, octet {pos})"),
+                    format!("XML: {en} (line {line}, byte {pos})"),
+                ),
             );
         }
     }
@@ -682,7 +830,7 @@ mod tests {
                 ("fixity.empty-uri", Some("EMPTY")),
                 ("fixity.empty-uri", Some("NOURI")),
                 ("fixity.duplicate-entry", Some("D2")),
-                ("fixity.unsupported-algorithm", Some("U")),
+                ("fixity.unsupported-algorithm", None),
                 ("manifest.invalid-line", Some("BAD")),
                 ("manifest.invalid-line", Some("BAD")),
                 ("fixity.path-escape", Some("ESC")),
@@ -690,6 +838,10 @@ mod tests {
         );
         assert_eq!(m.problems[3].location.path.as_deref(), Some("Content/d"));
         assert_eq!(m.problems[4].params["algorithm"], "CRC32");
+        assert_eq!(
+            m.problems[4].location,
+            Location::manifest("manifest.xml", Some(m.declared[2].location.line.unwrap() + 3))
+        );
         assert_eq!(m.problems[7].location.path.as_deref(), Some("../../etc/passwd"));
         let paths: Vec<&str> = m.declared.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(paths, vec!["Content/n", "Content/d", "Content/u", "Content/bad"]);
@@ -843,5 +995,113 @@ mod tests {
         assert_eq!(m.declared.len(), 1);
         assert_eq!(m.declared[0].path, "Content/a");
         assert_eq!(m.declared[0].location.element, None);
+    }
+
+    #[test]
+    fn every_supported_algorithm_and_one_finding_per_unknown_one() {
+        const SHA384_ABC: &str = "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed\
+                                  8086072ba1e7cc2358baeca134c825a7";
+        const SHA3_256_ABC: &str = "3a985da74fe225b2045c172d6bd390bd855f086e3e9d525b46bfe24511431532";
+        let objects = bdo("A", "Content/a", "SHA-384", SHA384_ABC, "3")
+            + &bdo("B", "Content/b", "SHA3-256", SHA3_256_ABC, "3")
+            + &bdo("C", "Content/c", "WHIRLPOOL", "00ff", "3")
+            + &bdo("D", "Content/d", "WHIRLPOOL", "ff00", "3")
+            + &bdo("E", "Content/e", "GOST", "ff00", "3");
+        let m = seda("", &doc(NS21, &objects));
+        assert_eq!(codes(&m), vec!["fixity.unsupported-algorithm", "fixity.unsupported-algorithm"]);
+        assert_eq!(m.problems[0].params["algorithm"], "WHIRLPOOL");
+        assert_eq!(m.problems[1].params["algorithm"], "GOST");
+        assert_eq!(
+            m.declared[0].digests,
+            vec![DeclaredDigest { algorithm: Ok(Algorithm::Sha384), hex: SHA384_ABC.into() }]
+        );
+        assert_eq!(m.declared[1].digests[0].algorithm, Ok(Algorithm::Sha3_256));
+        assert_eq!(m.declared[3].digests[0].algorithm, Err("WHIRLPOOL".to_string()));
+        let set: Vec<Algorithm> = m.algorithms().iter().collect();
+        assert_eq!(set, vec![Algorithm::Sha384, Algorithm::Sha3_256]);
+        // The algorithms are learnt from the bytes too (tar streams).
+        let learnt = crate::inventory::AlgorithmSet::named_in("manifest.xml", doc(NS21, &objects).as_bytes());
+        assert_eq!(learnt.iter().collect::<Vec<_>>(), set);
+    }
+
+    #[test]
+    fn empty_message_digest_is_a_missing_digest() {
+        let objects = String::from(
+            "<BinaryDataObject id=\"E1\"><Uri>Content/e1</Uri><MessageDigest algorithm=\"SHA-256\"></MessageDigest></BinaryDataObject>\n\
+             <BinaryDataObject id=\"E2\"><Uri>Content/e2</Uri><MessageDigest algorithm=\"SHA-256\">  \n </MessageDigest></BinaryDataObject>\n\
+             <BinaryDataObject id=\"E3\"><Uri>Content/e3</Uri><MessageDigest algorithm=\"SHA-256\"/></BinaryDataObject>\n\
+             <BinaryDataObject id=\"E4\"><Uri>Content/e4</Uri><MessageDigest/></BinaryDataObject>\n",
+        ) + &bdo("OK", "Content/ok", "SHA-256", SHA256_ABC, "3");
+        let m = seda("", &doc(NS21, &objects));
+        let found: Vec<(&str, Option<&str>, Option<&str>)> = m
+            .problems
+            .iter()
+            .map(|f| (f.code.as_str(), f.location.element.as_deref(), f.location.path.as_deref()))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                ("fixity.missing-digest", Some("E1"), Some("Content/e1")),
+                ("fixity.missing-digest", Some("E2"), Some("Content/e2")),
+                ("fixity.missing-digest", Some("E3"), Some("Content/e3")),
+                ("fixity.missing-digest", Some("E4"), Some("Content/e4")),
+            ]
+        );
+        assert_eq!(m.problems[0].params["algorithm"], "SHA-256");
+        assert_eq!(m.problems[0].attribution, crate::finding::Attribution::Export);
+        assert_eq!(m.declared.len(), 5);
+        assert!(m.declared[..4].iter().all(|d| d.digests.is_empty()));
+    }
+
+    #[test]
+    fn declared_format_is_read() {
+        let with_format = |id: &str, uri: &str, format: &str| {
+            format!(
+                "<BinaryDataObject id=\"{id}\"><Uri>{uri}</Uri>\
+                 <MessageDigest algorithm=\"SHA-256\">{SHA256_ABC}</MessageDigest>\
+                 <FormatIdentification><FormatLitteral>PDF</FormatLitteral><MimeType>application/pdf</MimeType>\
+                 <FormatId>{format}</FormatId></FormatIdentification></BinaryDataObject>\n"
+            )
+        };
+        let objects = with_format("A", "Content/a.pdf", " fmt/95 ")
+            + &with_format("B", "Content/b.csv", "x-fmt/18")
+            + &with_format("C", "Content/c", "application/pdf")
+            + &bdo("D", "Content/d", "SHA-256", SHA256_ABC, "3")
+            // A FormatId elsewhere than in FormatIdentification is not the object's format.
+            + &format!(
+                "<BinaryDataObject id=\"E\"><Uri>Content/e</Uri><MessageDigest algorithm=\"SHA-256\">{SHA256_ABC}</MessageDigest>\
+                 <Other><FormatId>fmt/1</FormatId></Other><FormatIdentification/></BinaryDataObject>\n"
+            );
+        let m = seda("", &doc(NS21, &objects));
+        assert!(m.problems.is_empty(), "{:?}", m.problems);
+        let formats: Vec<Option<&str>> = m.declared.iter().map(|d| d.format.as_deref()).collect();
+        assert_eq!(formats, vec![Some("fmt/95"), Some("x-fmt/18"), None, None, None]);
+        assert!(is_puid("fmt/1") && is_puid("x-fmt/111"));
+        assert!(!is_puid("fmt/") && !is_puid("fmt/9a") && !is_puid("FMT/1") && !is_puid("fmt/1234567"));
+    }
+
+    #[test]
+    fn messages_are_french_and_english_never_the_parsers() {
+        use crate::finding::Lang;
+        let m = seda("", &format!("<ArchiveTransfer xmlns=\"{NS21}\">\n<a>\n</b>\n</ArchiveTransfer>"));
+        let f = &m.problems[0];
+        assert_eq!(
+            f.message(Lang::Fr),
+            "manifeste illisible : XML : balise fermante qui ne correspond pas à la balise ouvrante (ligne 3, octet 73)"
+        );
+        assert_eq!(
+            f.message(Lang::En),
+            "unreadable manifest: XML: end tag does not match its start tag (line 3, byte 73)"
+        );
+        let m = seda("", &doc(NS21, &bdo("B", "Content/b", "MD5", "bad", "x")));
+        let fr: Vec<String> = m.problems.iter().map(|f| f.message(Lang::Fr)).collect();
+        assert_eq!(
+            fr,
+            vec![
+                "ligne ou élément de manifeste invalide : MessageDigest n'est ni l'hexadécimal ni le base64 d'une empreinte md5",
+                "ligne ou élément de manifeste invalide : Size n'est pas un entier positif",
+            ]
+        );
+        assert!(m.problems[1].message(Lang::En).ends_with("Size is not a positive integer"));
     }
 }

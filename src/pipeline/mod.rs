@@ -469,7 +469,7 @@ fn scan_stream(
                 .is_ok();
         if reserved { Some(limit) } else { doc.then_some(DOC_LIMIT) }
     };
-    let learnt = std::sync::atomic::AtomicU8::new(0);
+    let learnt = std::sync::atomic::AtomicU16::new(0);
     let inspector =
         Inspector { algorithms: AlgorithmSet::sha256(), capture: &capture, learnt: Some(&learnt) };
     let select = readable(&plan.limits);

@@ -2,6 +2,7 @@
 
 mod workdir;
 
+mod algorithms;
 mod archive;
 mod browser;
 mod clauses;
