@@ -50,6 +50,8 @@ pub enum Stop {
     Total,
     /// reversa itself failed on this entry (a caught panic, see [`crate::guard`]).
     Internal,
+    /// The decoder of a compressed stream needed more memory than reversa allows.
+    Memory,
 }
 
 /// Shared budget of uncompressed bytes for one run, across threads.

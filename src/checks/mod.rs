@@ -18,7 +18,7 @@ mod fixity;
 mod formats;
 mod safety;
 
-use crate::archive::{Container, Limits};
+use crate::archive::{Container, Limits, Stop, Unsupported};
 use crate::finding::{Finding, Severity};
 use crate::inventory::FileRecord;
 use crate::manifest::Manifest;
@@ -37,6 +37,10 @@ pub struct ContainerFacts {
     pub container_error: Option<String>,
     /// The total-size limit stopped reading.
     pub budget_exhausted: bool,
+    /// A limit that stopped a compressed stream outside any entry.
+    pub stream_stop: Option<Stop>,
+    /// The archive is recognised but reversa cannot read it: nothing in it was checked.
+    pub unsupported: Option<Unsupported>,
 }
 
 /// Everything the checks read.
@@ -120,8 +124,10 @@ fn is_cross(f: &Finding) -> bool {
 pub fn run(input: &CheckInput<'_>) -> (Vec<CheckResult>, Vec<Finding>) {
     let mut results = Vec::new();
     let mut all = Vec::new();
+    // Nothing was read from a container reversa cannot open: no check can pass on its content.
+    let unread = input.container.unsupported.is_some();
     for &id in CHECKS {
-        let (findings, unverifiable) = match id {
+        let (findings, mut unverifiable) = match id {
             "safety" => (safety::check(input), false),
             "fixity" => fixity::check(input),
             "formats" => (formats::check_formats(input), false),
@@ -135,6 +141,7 @@ pub fn run(input: &CheckInput<'_>) -> (Vec<CheckResult>, Vec<Finding>) {
             "completeness" => (input.completeness.findings.clone(), !input.completeness.checked),
             _ => unreachable!("every check id has an arm"),
         };
+        unverifiable |= unread;
         // Only the export's own errors fail a check; an error reversa could not check past
         // (attribution `tool`) leaves it unverifiable.
         let errors = findings.iter().filter(|f| f.fails()).count();
