@@ -1404,7 +1404,7 @@ mod tests {
         assert_eq!(sniff_all(b"BZh91AY&SY", "a.bz2", Encoding::Binary), BZIP2);
         assert_eq!(sniff_all(b"\xFD7zXZ\0\0\x04", "a.xz", Encoding::Binary), XZ);
         let f = sniff_all(b"\x28\xB5\x2F\xFD\x04\0", "a.tar.zst", Encoding::Binary);
-        assert_eq!((f, f.archive), (ZSTD, true));
+        assert_eq!((f.archive, f), (true, ZSTD));
         let mut sqlite = b"SQLite format 3\0".to_vec();
         sqlite.resize(100, 0);
         let f = sniff_all(&sqlite, "a.db", Encoding::Binary);

@@ -224,7 +224,7 @@ fn unsupported_inputs() -> Vec<(&'static str, &'static str, Vec<u8>)> {
     }
     cpio.extend_from_slice(data);
     let mut ar = b"!<arch>\n".to_vec();
-    write!(ar, "{:<16}{:<12}{:<6}{:<6}{:<8}{:<10}`\n", "a.csv/", 0, 0, 0, 644, data.len()).unwrap();
+    writeln!(ar, "{:<16}{:<12}{:<6}{:<6}{:<8}{:<10}`", "a.csv/", 0, 0, 0, 644, data.len()).unwrap();
     ar.extend_from_slice(data);
     let mut iso = vec![0u8; 40 * 1024];
     iso[0x8000] = 1;
