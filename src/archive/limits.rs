@@ -52,6 +52,8 @@ pub enum Stop {
     Internal,
     /// The decoder of a compressed stream needed more memory than reversa allows.
     Memory,
+    /// The entry is compressed with a method reversa does not decode (the failure's error names it).
+    Method,
 }
 
 /// Shared budget of uncompressed bytes for one run, across threads.

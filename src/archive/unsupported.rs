@@ -80,4 +80,22 @@ mod tests {
         assert_eq!(sniff(b"id;nom\n1;a\n"), None);
         assert_eq!(sniff(&[0u8; 100]), None);
     }
+
+    #[test]
+    fn unreadable_containers_are_reversa_s_limit_not_the_vendor_s_fault() {
+        use crate::finding::{Attribution, Code, Severity};
+        for c in [
+            Code::ArchiveUnsupportedContainer,
+            Code::ArchiveCompressedNotTar,
+            Code::ArchiveUnsupportedMethod,
+            Code::ArchiveMemoryLimit,
+        ] {
+            assert_eq!(
+                (c.attribution(), c.default_severity()),
+                (Attribution::Tool, Severity::Error),
+                "{c:?}"
+            );
+            assert_eq!(crate::checks::check_of(c.as_str()), "safety");
+        }
+    }
 }

@@ -105,6 +105,9 @@ pub(super) fn check(input: &CheckInput<'_>) -> Vec<Finding> {
                 Some(Stop::Memory) => {
                     Finding::new(Code::ArchiveMemoryLimit, at()).with("limit", crate::archive::DECODER_MEMORY)
                 }
+                Some(Stop::Method) => {
+                    Finding::new(Code::ArchiveUnsupportedMethod, at()).with("method", error)
+                }
                 // The total limit is reported once, above; an internal error by the pipeline.
                 Some(Stop::Total | Stop::Internal) => continue,
                 None if input.container.container == Some(crate::archive::Container::Folder) => {

@@ -116,6 +116,10 @@ codes! {
     ArchiveCompressedNotTar = "archive.compressed-not-tar", Error, Tool,
         "fichier compressé {format} qui ne contient pas d'archive tar : reversa ne sait pas en lire le contenu, contenu invérifiable",
         "{format} compressed file that holds no tar archive: reversa cannot read its content, content unverifiable";
+    /// A zip entry compressed with a method reversa does not decode (PPMd, Implode…).
+    ArchiveUnsupportedMethod = "archive.unsupported-method", Error, Tool,
+        "méthode de compression {method} que reversa ne sait pas décoder : entrée non lue, contenu invérifiable",
+        "compression method {method} that reversa cannot decode: entry not read, content unverifiable";
     /// A compressed stream asks its decoder for more memory than reversa allows.
     ArchiveMemoryLimit = "archive.memory-limit", Error, Tool,
         "le flux compressé exige plus de {limit} octets de mémoire pour être décompressé : lecture arrêtée",

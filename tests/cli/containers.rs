@@ -142,10 +142,10 @@ fn system_compressors_output_reads_when_present() {
     }
 }
 
-/// A tar holding one file of `size` zeros, compressed as pieces of 8 MiB of zeros each its own
+/// A tar holding one file of `size` zeros, compressed as pieces of 1 MiB of zeros each its own
 /// stream (so that making it costs little): 200 MiB expands from a few kilobytes.
 fn bomb(codec: &str, size: usize) -> Vec<u8> {
-    const PIECE: usize = 8 << 20;
+    const PIECE: usize = 1 << 20;
     let mut h = tar::Header::new_gnu();
     h.set_path("donnees/zeros.csv").unwrap();
     h.set_size(size as u64);
@@ -181,7 +181,7 @@ fn bombs_in_every_codec_are_stopped_by_the_limits() {
         assert_eq!(report["verdict"], "undetermined", "{codec}: a limit is not the vendor's fault");
         // The total expanded size.
         let out = dir.path().join(format!("out-total-{codec}"));
-        let run = run_bounded(&input, &out, &["--max-ratio", "100000000", "--max-total-size", "50000000"]);
+        let run = run_bounded(&input, &out, &["--max-ratio", "100000000", "--max-total-size", "20000000"]);
         assert_eq!(run.code, 3, "{codec}: {}", run.stderr);
         assert!(
             run.codes().contains(&"archive.total-size-exceeded".to_string()),
@@ -335,4 +335,102 @@ fn compressed_tars_and_other_archives_inside_an_export_are_listed_not_opened() {
             .iter()
             .all(|f| !f["path"].as_str().unwrap().ends_with("a.csv"))
     );
+}
+
+/// `data` as one zstd frame of raw blocks, written by hand with the window descriptor
+/// `window` (exponent << 3): what any encoder may legally produce.
+fn zstd_raw_frame(data: &[u8], window: u8) -> Vec<u8> {
+    let mut out = vec![0x28, 0xB5, 0x2F, 0xFD, 0x00, window];
+    let chunks: Vec<&[u8]> = data.chunks(64 * 1024).collect();
+    for (i, chunk) in chunks.iter().enumerate() {
+        let last = u32::from(i + 1 == chunks.len());
+        let header = last | (chunk.len() as u32) << 3; // block type 0: raw
+        out.extend_from_slice(&header.to_le_bytes()[..3]);
+        out.extend_from_slice(chunk);
+    }
+    out
+}
+
+/// The xz stream of `data` whose first block declares an LZMA2 dictionary of 4 GiB (its header
+/// checksum fixed): a decoder that trusted it would allocate that much.
+fn xz_with_huge_dictionary(data: &[u8]) -> Vec<u8> {
+    let mut x = xz(data, None);
+    let size = (usize::from(x[12]) + 1) * 4;
+    let flags = x[13];
+    let mut pos = 14;
+    for present in [flags & 0x40 != 0, flags & 0x80 != 0] {
+        if present {
+            while x[pos] & 0x80 != 0 {
+                pos += 1;
+            }
+            pos += 1;
+        }
+    }
+    assert_eq!(&x[pos..pos + 2], &[0x21, 0x01], "one LZMA2 filter with one property byte");
+    x[pos + 2] = 40;
+    let mut crc = flate2::Crc::new();
+    crc.update(&x[12..12 + size - 4]);
+    x[12 + size - 4..12 + size].copy_from_slice(&crc.sum().to_le_bytes());
+    x
+}
+
+#[test]
+fn a_stream_that_asks_for_too_much_memory_is_refused_without_blaming_the_vendor() {
+    let w = Workdir::new();
+    let tar = w.demo(&["--container", "tar"]);
+    let tar = std::fs::read(&tar).unwrap();
+    // A zstd frame written by hand with a 1 MiB window reads like any other.
+    let path = w.path().join("raw.tar.zst");
+    std::fs::write(&path, zstd_raw_frame(&tar, 10 << 3)).unwrap();
+    let run = w.verify(&path, &[]);
+    assert_eq!(
+        (run.verdict(), run.report()["archive"]["container"].as_str()),
+        ("satisfiable", Some("tar-zst"))
+    );
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes) in
+        [("window.tar.zst", zstd_raw_frame(&tar, 21 << 3)), ("dict.tar.xz", xz_with_huge_dictionary(&tar))]
+    {
+        let input = dir.path().join(name);
+        std::fs::write(&input, bytes).unwrap();
+        let run = run_bounded(&input, &dir.path().join(format!("out-{name}")), &[]);
+        assert_eq!(run.code, 3, "{name}: {}", run.stderr);
+        let codes = run.codes();
+        assert!(codes.contains(&"archive.memory-limit".to_string()), "{name}: {codes:?}");
+        assert!(
+            !codes.iter().any(|c| c == "archive.truncated" || c == "archive.corrupt"),
+            "{name}: {codes:?}"
+        );
+        assert!(run.rss_mb < 512, "{name}: {} MB", run.rss_mb);
+    }
+}
+
+#[test]
+fn a_zip_entry_in_a_method_reversa_cannot_decode_is_not_blamed_on_the_vendor() {
+    let w = Workdir::new();
+    let path = w.path().join("export.zip");
+    let mut z = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for name in ["donnees/a.csv", "donnees/b.csv"] {
+        z.start_file(name, stored).unwrap();
+        z.write_all(b"id;nom\n1;a\n").unwrap();
+    }
+    z.finish().unwrap();
+    // b.csv says PPMd (98), as 7-Zip writes it with -mm=PPMd, in its local and central headers.
+    let mut bytes = std::fs::read(&path).unwrap();
+    let name = b"donnees/b.csv";
+    for (sig, method_at, name_at) in [(&b"PK\x03\x04"[..], 8, 30), (&b"PK\x01\x02"[..], 10, 46)] {
+        let at = (0..bytes.len() - 4)
+            .find(|&i| bytes[i..].starts_with(sig) && bytes[i + name_at..].starts_with(name))
+            .unwrap();
+        bytes[at + method_at..at + method_at + 2].copy_from_slice(&98u16.to_le_bytes());
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let run = w.verify(&path, &[]);
+    let found = run.findings("archive.unsupported-method");
+    assert_eq!(found.len(), 1, "{:?}", run.codes());
+    assert_eq!(found[0]["path"], "donnees/b.csv");
+    assert!(found[0]["message"].as_str().unwrap().contains("PPMd"));
+    assert!(!run.codes().iter().any(|c| c == "archive.corrupt"), "{:?}", run.codes());
+    assert_ne!(run.verdict(), "not-satisfiable", "{:?}", run.codes());
 }
