@@ -296,14 +296,22 @@ fn run_full(
 /// A container reversa cannot read leaves every clause unverifiable: what the clauses would have
 /// said of an empty inventory (a file missing, nothing proprietary) says nothing of the export.
 fn unread_clauses(clauses: &mut [crate::clauses::ClauseResult], u: crate::archive::Unsupported, lang: Lang) {
-    let (reason, missing) = match lang {
-        Lang::Fr => (
+    let (reason, missing) = match (lang, u.lone_stream) {
+        (Lang::Fr, false) => (
             format!("contenu de l'export non lu : reversa ne sait pas lire ce conteneur ({})", u.format),
             format!("le contenu de l'export (conteneur {} non lu)", u.format),
         ),
-        Lang::En => (
+        (Lang::Fr, true) => (
+            format!("contenu de l'export non lu : fichier compressé {} sans archive tar", u.format),
+            format!("le contenu de l'export (fichier {} non lu)", u.format),
+        ),
+        (Lang::En, false) => (
             format!("the export's content was not read: reversa cannot read this container ({})", u.format),
             format!("the export's content (container {} not read)", u.format),
+        ),
+        (Lang::En, true) => (
+            format!("the export's content was not read: a {} compressed file with no tar inside", u.format),
+            format!("the export's content ({} file not read)", u.format),
         ),
     };
     for c in clauses {
