@@ -1,6 +1,7 @@
-//! Archives (zip, tar, tar.gz, told by their content): open, read the first entries whole, then
-//! scan every entry to its end. `Archive::open` wants a path: the bytes go to an unlinked
-//! temporary file, opened again through `/proc/self/fd` (Linux), so nothing is left behind.
+//! Archives (zip, tar, tar.gz/bz2/xz/zst, told by their content): open, read the first entries
+//! whole, then scan every entry to its end. `Archive::open` wants a path: the bytes go to an
+//! unlinked temporary file, opened again through `/proc/self/fd` (Linux), so nothing is left
+//! behind.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

@@ -50,6 +50,10 @@ pub enum Stop {
     Total,
     /// reversa itself failed on this entry (a caught panic, see [`crate::guard`]).
     Internal,
+    /// The decoder of a compressed stream needed more memory than reversa allows.
+    Memory,
+    /// The entry is compressed with a method reversa does not decode (the failure's error names it).
+    Method,
 }
 
 /// Shared budget of uncompressed bytes for one run, across threads.

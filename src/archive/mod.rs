@@ -1,6 +1,11 @@
-//! Stage 1 — reading an export (zip, tar, tar.gz or a folder) without extracting it.
+//! Stage 1 — reading an export (zip, tar — bare or compressed with gzip, bzip2, xz or zstd — or a
+//! folder) without extracting it.
 //!
-//! [`Archive::open`] identifies the container from its first bytes (not its name). Zip archives and
+//! [`Archive::open`] identifies the container from its first bytes (not its name); a compressed
+//! stream is a tar when the first block it decodes to is a tar header. An archive reversa
+//! recognises but cannot read (7z, RAR, CAB, cpio, ISO 9660…, or a compressed stream that holds
+//! no tar) opens as [`Container::Unsupported`]: no entry, a report that says the content could not
+//! be checked. Anything else is [`ArchiveError::UnknownContainer`]. Zip archives and
 //! folders are random-access: their entries are listed first, then read in parallel, one reader
 //! per thread. Tar streams are read in order, once. Every entry's bytes pass through a
 //! [`limits::Guarded`] reader that stops decompression bombs, then through the caller's
@@ -11,10 +16,12 @@ mod entry;
 mod folder;
 pub mod limits;
 mod tar;
+mod unsupported;
 mod zip;
 
 pub use entry::{EntryKind, EntryMeta, PathProblem, decode_name, normalise_path};
 pub use limits::{Budget, Limits, Stop};
+pub use tar::DECODER_MEMORY;
 
 use std::fs::File;
 use std::io::{self, Read};
@@ -30,8 +37,16 @@ pub enum Container {
     Tar,
     /// A gzip-compressed tar archive.
     TarGz,
+    /// A bzip2-compressed tar archive.
+    TarBz2,
+    /// An xz-compressed tar archive.
+    TarXz,
+    /// A Zstandard-compressed tar archive.
+    TarZst,
     /// A folder on disk.
     Folder,
+    /// An archive reversa recognises but cannot read ([`Archive::unsupported`] names it).
+    Unsupported,
 }
 
 impl Container {
@@ -41,9 +56,34 @@ impl Container {
             Container::Zip => "zip",
             Container::Tar => "tar",
             Container::TarGz => "tar-gz",
+            Container::TarBz2 => "tar-bz2",
+            Container::TarXz => "tar-xz",
+            Container::TarZst => "tar-zst",
             Container::Folder => "folder",
+            Container::Unsupported => "unsupported",
         }
     }
+
+    /// The compression around a tar stream, for the tar containers.
+    fn codec(self) -> Option<tar::Codec> {
+        match self {
+            Container::Tar => Some(tar::Codec::None),
+            Container::TarGz => Some(tar::Codec::Gzip),
+            Container::TarBz2 => Some(tar::Codec::Bzip2),
+            Container::TarXz => Some(tar::Codec::Xz),
+            Container::TarZst => Some(tar::Codec::Zstd),
+            Container::Zip | Container::Folder | Container::Unsupported => None,
+        }
+    }
+}
+
+/// An archive reversa recognises but does not read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unsupported {
+    /// The format's name (`7z`, `RAR 5`, `cpio`, `gzip`…).
+    pub format: &'static str,
+    /// A compressed stream (gzip, bzip2, xz, zstd) that holds no tar archive.
+    pub lone_stream: bool,
 }
 
 /// Why an export cannot be read at all.
@@ -58,11 +98,21 @@ pub enum ArchiveError {
         /// The system's error.
         source: io::Error,
     },
-    /// The file is not a zip, tar, tar.gz or folder.
-    #[error("{path}: not a zip, tar or tar.gz archive, nor a folder")]
+    /// The file is not an archive reversa recognises, nor a folder.
+    #[error(
+        "{path}: not an archive (zip, tar, tar.gz, tar.bz2, tar.xz, tar.zst) nor a folder; give the export itself"
+    )]
     UnknownContainer {
         /// The path given.
         path: PathBuf,
+    },
+    /// The archive is recognised, but reversa cannot read it (a command that needs its entries).
+    #[error("{path}: reversa cannot read this container ({format})")]
+    UnsupportedContainer {
+        /// The path given.
+        path: PathBuf,
+        /// The format's name.
+        format: &'static str,
     },
     /// The container's directory could not be read.
     #[error("{path}: unreadable {container} archive: {message}")]
@@ -125,6 +175,8 @@ pub struct Scan<T> {
     pub outcomes: Vec<Outcome<T>>,
     /// An error that stopped the container from being read to its end (truncated tar, say).
     pub container_error: Option<String>,
+    /// A limit that stopped a compressed stream outside any entry (ratio, memory, total).
+    pub stream_stop: Option<Stop>,
     /// SHA-256 of the archive file's own bytes, when computed during the scan.
     pub archive_sha256: Option<[u8; 32]>,
     /// The total-size budget was exhausted: some entries were not read.
@@ -143,6 +195,8 @@ pub struct Archive {
     pub overlapping: bool,
     /// Names that several zip entries share (an empty name: shared names that could not be read).
     pub duplicate_names: Vec<String>,
+    /// The archive recognised but not read, when the container is [`Container::Unsupported`].
+    pub unsupported: Option<Unsupported>,
 }
 
 impl Archive {
@@ -159,20 +213,40 @@ impl Archive {
                 listing: Some(listing),
                 overlapping: false,
                 duplicate_names: Vec::new(),
+                unsupported: None,
             });
         }
-        let mut head = [0u8; 512];
+        // Enough for an ISO 9660 volume descriptor (sector 16).
+        let mut head = vec![0u8; unsupported::HEAD_LEN];
         let n = read_up_to(&mut File::open(path).map_err(open_err)?, &mut head).map_err(open_err)?;
         let head = &head[..n];
+        let mut unsupported = None;
         let container = if head.starts_with(b"PK\x03\x04")
             || head.starts_with(b"PK\x05\x06")
             || head.starts_with(b"PK\x07\x08")
         {
             Container::Zip
-        } else if head.starts_with(&[0x1f, 0x8b]) {
-            Container::TarGz
-        } else if n >= 262 && &head[257..262] == b"ustar" || tar::looks_like_v7(head) {
+        } else if let Some(codec) = tar::Codec::sniff(head) {
+            let mut block = [0u8; 512];
+            match tar::peek(path, codec, &mut block) {
+                // What it holds is not a tar: a compressed file on its own.
+                Ok(n) if !tar::is_tar_header(&block[..n]) => {
+                    unsupported = Some(Unsupported { format: codec.name(), lone_stream: true });
+                    Container::Unsupported
+                }
+                // A tar, or a stream too damaged to tell: reading it will say where it breaks.
+                _ => match codec {
+                    tar::Codec::Bzip2 => Container::TarBz2,
+                    tar::Codec::Xz => Container::TarXz,
+                    tar::Codec::Zstd => Container::TarZst,
+                    tar::Codec::Gzip | tar::Codec::None => Container::TarGz,
+                },
+            }
+        } else if tar::is_tar_header(head) {
             Container::Tar
+        } else if let Some(format) = unsupported::sniff(head) {
+            unsupported = Some(Unsupported { format, lone_stream: false });
+            Container::Unsupported
         } else {
             return Err(ArchiveError::UnknownContainer { path: path.to_path_buf() });
         };
@@ -183,6 +257,7 @@ impl Archive {
             listing: None,
             overlapping: false,
             duplicate_names: Vec::new(),
+            unsupported,
         };
         if container == Container::Zip {
             let index = zip::ZipIndex::open(path)?;
@@ -204,6 +279,20 @@ impl Archive {
         self.container
     }
 
+    /// The archive recognised but not read, for [`Container::Unsupported`].
+    pub fn unsupported(&self) -> Option<Unsupported> {
+        self.unsupported
+    }
+
+    /// This archive, or the error that says reversa cannot read it (for commands that need its
+    /// entries and write no verification report).
+    pub fn readable(self) -> Result<Archive, ArchiveError> {
+        match self.unsupported {
+            Some(u) => Err(ArchiveError::UnsupportedContainer { path: self.path, format: u.format }),
+            None => Ok(self),
+        }
+    }
+
     /// The entries, when the container lists them before reading (zip, folder).
     pub fn listing(&self) -> Option<&[EntryMeta]> {
         self.listing.as_deref()
@@ -223,7 +312,7 @@ impl Archive {
         match self.container {
             Container::Zip => Some(self.zip.as_ref()?.read_one(&self.path, entry.index, read)),
             Container::Folder => Some(File::open(self.path.join(&entry.path)).and_then(|mut f| read(&mut f))),
-            Container::Tar | Container::TarGz => None,
+            _ => None,
         }
     }
 
@@ -264,6 +353,7 @@ impl Archive {
                     entries: listing.to_vec(),
                     outcomes,
                     container_error: None,
+                    stream_stop: None,
                     archive_sha256: digest,
                     budget_exhausted: false,
                     bytes_read: 0,
@@ -275,13 +365,25 @@ impl Archive {
                     entries: listing.to_vec(),
                     outcomes: folder::scan(&self.path, listing, select, &ctx),
                     container_error: None,
+                    stream_stop: None,
                     archive_sha256: None,
                     budget_exhausted: false,
                     bytes_read: 0,
                 }
             }
-            Container::Tar | Container::TarGz => {
-                tar::scan(&self.path, self.container == Container::TarGz, select, &ctx)
+            // Nothing is read from an archive reversa cannot open; its own bytes are still hashed.
+            Container::Unsupported => Scan {
+                entries: Vec::new(),
+                outcomes: Vec::new(),
+                container_error: None,
+                stream_stop: None,
+                archive_sha256: hash_archive.then(|| sha256_file(&self.path)).and_then(Result::ok),
+                budget_exhausted: false,
+                bytes_read: 0,
+            },
+            tar_kind => {
+                let codec = tar_kind.codec().expect("every other container is a tar stream");
+                tar::scan(&self.path, codec, select, &ctx)
             }
         };
         scan.budget_exhausted = budget.exhausted();

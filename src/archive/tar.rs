@@ -1,11 +1,93 @@
-//! Tar and tar.gz streams: read once, in order, the archive's own bytes hashed as they flow.
+//! Tar streams, bare or compressed (gzip, bzip2, xz, zstd): read once, in order, the archive's
+//! own bytes hashed as they flow.
+//!
+//! Every decoder reads concatenated members to the end, as parallel compressors write them
+//! (`pigz`, `pbzip2`, `xz -T`, multi-frame `zstd`). Past the per-entry guard, the stream itself
+//! is held to the ratio limit: an entry (or the bytes after the tar's end) that expands more
+//! than `max_ratio` times the compressed bytes it took is stopped, and the xz and zstd decoders
+//! refuse a stream that asks for more than [`DECODER_MEMORY`] bytes of window.
 
+use super::limits::{Limits, Stop};
 use super::{EntryHandler, EntryKind, EntryMeta, Outcome, ReadCtx, Scan};
 use super::{decode_name, normalise_path};
 use sha2::{Digest, Sha256};
+use std::cell::{Cell, RefCell};
 use std::fs::File;
-use std::io::{self, BufReader, Read};
+use std::io::{self, BufReader, Read, Seek};
 use std::path::Path;
+use std::rc::Rc;
+
+/// The most memory the xz decoder may take for its dictionary (`xz -9` needs 65 MiB). zstd's
+/// own default bound is 128 MiB of window (`--long` up to 27).
+pub const DECODER_MEMORY: u64 = 256 << 20;
+
+/// The compression around a tar stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Codec {
+    /// A bare tar.
+    None,
+    /// gzip (RFC 1952), members concatenated.
+    Gzip,
+    /// bzip2, streams concatenated.
+    Bzip2,
+    /// xz, streams concatenated.
+    Xz,
+    /// Zstandard, frames concatenated.
+    Zstd,
+}
+
+impl Codec {
+    /// The codec a file's first bytes announce.
+    pub(crate) fn sniff(head: &[u8]) -> Option<Codec> {
+        if head.starts_with(&[0x1f, 0x8b]) {
+            Some(Codec::Gzip)
+        } else if head.starts_with(b"BZh") && head.get(3).is_some_and(|b| (b'1'..=b'9').contains(b)) {
+            Some(Codec::Bzip2)
+        } else if head.starts_with(b"\xFD7zXZ\0") {
+            Some(Codec::Xz)
+        } else if head.starts_with(&[0x28, 0xB5, 0x2F, 0xFD]) {
+            Some(Codec::Zstd)
+        } else {
+            None
+        }
+    }
+
+    /// The stream's format name.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Codec::None => "tar",
+            Codec::Gzip => "gzip",
+            Codec::Bzip2 => "bzip2",
+            Codec::Xz => "xz",
+            Codec::Zstd => "zstd",
+        }
+    }
+
+    /// A decoder reading `inner`.
+    fn decoder<'a, R: Read + 'a>(self, inner: R) -> io::Result<Box<dyn Read + 'a>> {
+        Ok(match self {
+            Codec::None => Box::new(inner),
+            Codec::Gzip => Box::new(flate2::read::MultiGzDecoder::new(inner)),
+            Codec::Bzip2 => Box::new(bzip2::read::MultiBzDecoder::new(inner)),
+            Codec::Xz => {
+                Box::new(lzma_rust2::XzReader::new_mem_limit(inner, true, (DECODER_MEMORY >> 10) as u32))
+            }
+            Codec::Zstd => Box::new(zstd::stream::read::Decoder::new(inner)?),
+        })
+    }
+}
+
+/// Whether a decoder's error is its refusal to take more memory than allowed.
+fn is_memory_refusal(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::OutOfMemory || e.to_string().contains("too much memory")
+}
+
+/// The first bytes a compressed stream decodes to (up to `buf.len()`); an error when even those
+/// cannot be decoded.
+pub(crate) fn peek(path: &Path, codec: Codec, buf: &mut [u8]) -> io::Result<usize> {
+    let mut decoder = codec.decoder(BufReader::new(File::open(path)?))?;
+    super::read_up_to(&mut decoder, buf)
+}
 
 /// A pre-POSIX (v7) tar header has no magic: check its checksum instead.
 pub(crate) fn looks_like_v7(head: &[u8]) -> bool {
@@ -23,24 +105,84 @@ pub(crate) fn looks_like_v7(head: &[u8]) -> bool {
     sum == declared
 }
 
-/// Hashes every byte that passes through it.
-struct Tee<R> {
-    inner: R,
-    hasher: Sha256,
+/// Whether a block is a tar header (`ustar` magic or a valid v7 checksum).
+pub(crate) fn is_tar_header(head: &[u8]) -> bool {
+    head.get(257..262) == Some(b"ustar") || looks_like_v7(head)
 }
 
-impl<R: Read> Read for Tee<R> {
+/// What the compressed and decompressed sides of one stream have seen.
+#[derive(Default)]
+struct Flow {
+    hasher: RefCell<Sha256>,
+    /// Compressed bytes taken from the file.
+    consumed: Cell<u64>,
+    /// Decompressed bytes delivered.
+    delivered: Cell<u64>,
+    /// Both counts where the current entry (or the tail) started.
+    mark: Cell<(u64, u64)>,
+    /// The limit that stopped the stream.
+    stopped: Cell<Option<Stop>>,
+}
+
+impl Flow {
+    fn set_mark(&self) {
+        self.mark.set((self.consumed.get(), self.delivered.get()));
+    }
+}
+
+/// Hashes and counts every byte of the file the decoder takes.
+struct Tee {
+    inner: BufReader<File>,
+    flow: Rc<Flow>,
+}
+
+impl Read for Tee {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
+        self.flow.hasher.borrow_mut().update(&buf[..n]);
+        self.flow.consumed.set(self.flow.consumed.get() + n as u64);
         Ok(n)
     }
 }
 
-/// Reads a tar (or tar.gz) stream once, handing the selected entries to the handler.
+/// The decoder's output, held to the ratio limit since the last mark.
+struct Metered<'a> {
+    inner: Box<dyn Read + 'a>,
+    flow: Rc<Flow>,
+    limits: Limits,
+    compressed: bool,
+}
+
+impl Read for Metered<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if let Some(stop) = self.flow.stopped.get() {
+            return Err(io::Error::other(format!("{stop:?}")));
+        }
+        let n = match self.inner.read(buf) {
+            Ok(n) => n,
+            Err(e) => {
+                if is_memory_refusal(&e) {
+                    self.flow.stopped.set(Some(Stop::Memory));
+                }
+                return Err(e);
+            }
+        };
+        let delivered = self.flow.delivered.get() + n as u64;
+        self.flow.delivered.set(delivered);
+        let (in0, out0) = self.flow.mark.get();
+        let (inn, out) = (self.flow.consumed.get() - in0, delivered - out0);
+        if self.compressed && self.limits.ratio_exceeded(out, inn).is_some() {
+            self.flow.stopped.set(Some(Stop::Ratio));
+            return Err(io::Error::other("compression ratio over the limit"));
+        }
+        Ok(n)
+    }
+}
+
+/// Reads a tar stream once, handing the selected entries to the handler.
 pub(crate) fn scan<H: EntryHandler>(
     path: &Path,
-    gz: bool,
+    codec: Codec,
     select: &(dyn Fn(&EntryMeta) -> bool + Sync),
     ctx: &ReadCtx<'_, H>,
 ) -> Scan<H::Output> {
@@ -48,6 +190,7 @@ pub(crate) fn scan<H: EntryHandler>(
         entries: Vec::new(),
         outcomes: Vec::new(),
         container_error: None,
+        stream_stop: None,
         archive_sha256: None,
         budget_exhausted: false,
         bytes_read: 0,
@@ -59,24 +202,60 @@ pub(crate) fn scan<H: EntryHandler>(
             return scan;
         }
     };
-    let tee = Tee { inner: BufReader::with_capacity(256 * 1024, file), hasher: Sha256::new() };
-    let tee = if gz {
-        let mut archive = tar::Archive::new(flate2::read::MultiGzDecoder::new(tee));
-        let err = read_entries(&mut archive, select, ctx, &mut scan);
-        let mut decoder = archive.into_inner();
-        // Let the decoder see the end of the gzip stream (its CRC), then keep its input.
-        let tail = io::copy(&mut decoder, &mut io::sink());
-        scan.container_error = err.or_else(|| tail.err().map(|e| e.to_string()));
-        decoder.into_inner()
-    } else {
-        let mut archive = tar::Archive::new(tee);
-        scan.container_error = read_entries(&mut archive, select, ctx, &mut scan);
-        archive.into_inner()
+    let flow = Rc::new(Flow::default());
+    let tee = Tee { inner: BufReader::with_capacity(256 * 1024, file), flow: flow.clone() };
+    let decoder = match codec.decoder(tee) {
+        Ok(d) => d,
+        Err(e) => {
+            scan.container_error = Some(e.to_string());
+            return scan;
+        }
     };
-    let mut tee = tee;
-    // Hash what the tar reader left unread (end-of-archive padding), so the digest is the file's.
-    if io::copy(&mut tee, &mut io::sink()).is_ok() {
-        scan.archive_sha256 = Some(tee.hasher.finalize().into());
+    let metered =
+        Metered { inner: decoder, flow: flow.clone(), limits: *ctx.limits, compressed: codec != Codec::None };
+    let mut archive = tar::Archive::new(metered);
+    let err = read_entries(&mut archive, select, ctx, &mut scan, &flow);
+    let mut err = err;
+    if err.is_none() && flow.stopped.get().is_none() && !ctx.budget.exhausted() {
+        // Let the decoder see the end of its stream (its checksum), within the limits: what
+        // follows the tar's end is decompressed too, and a bomb may hide there.
+        flow.set_mark();
+        let left = ctx.limits.max_total_size.saturating_sub(ctx.budget.used());
+        let mut metered = archive.into_inner();
+        match io::copy(&mut (&mut metered).take(left), &mut io::sink()) {
+            Ok(n) if n == left && left > 0 => scan.stream_stop = Some(Stop::Total),
+            Ok(_) => {}
+            Err(e) => err = Some(e.to_string()),
+        }
+    } else {
+        drop(archive);
+    }
+    match flow.stopped.get() {
+        // Stopped while an entry was read: that entry carries the finding.
+        Some(stop)
+            if scan
+                .outcomes
+                .last()
+                .is_some_and(|o| matches!(o, Outcome::Failed { stop: Some(s), .. } if *s == stop)) => {}
+        Some(stop) => scan.stream_stop = Some(stop),
+        None => scan.container_error = err,
+    }
+    // Hash what the decoder left unread (padding, trailing bytes), so the digest is the file's.
+    let consumed = flow.consumed.get();
+    let rest = File::open(path).and_then(|mut f| {
+        f.seek(io::SeekFrom::Start(consumed))?;
+        let mut hasher = flow.hasher.borrow_mut();
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            let n = f.read(&mut buf)?;
+            if n == 0 {
+                return Ok(());
+            }
+            hasher.update(&buf[..n]);
+        }
+    });
+    if rest.is_ok() {
+        scan.archive_sha256 = Some(flow.hasher.take().finalize().into());
     }
     scan
 }
@@ -86,11 +265,13 @@ fn read_entries<R: Read, H: EntryHandler>(
     select: &(dyn Fn(&EntryMeta) -> bool + Sync),
     ctx: &ReadCtx<'_, H>,
     scan: &mut Scan<H::Output>,
+    flow: &Flow,
 ) -> Option<String> {
     let entries = match archive.entries() {
         Ok(e) => e,
         Err(e) => return Some(e.to_string()),
     };
+    flow.set_mark();
     for (index, entry) in entries.enumerate() {
         let mut entry = match entry {
             Ok(e) => e,
@@ -120,12 +301,20 @@ fn read_entries<R: Read, H: EntryHandler>(
             name_utf8,
             path_problem,
         };
-        let outcome = if select(&meta) { ctx.read(&meta, &mut entry) } else { Outcome::Skipped };
+        flow.set_mark();
+        let mut outcome = if select(&meta) { ctx.read(&meta, &mut entry) } else { Outcome::Skipped };
+        // A limit the stream itself hit while this entry flowed is this entry's finding.
+        if let (Outcome::Failed { stop, .. }, Some(s)) = (&mut outcome, flow.stopped.get())
+            && stop.is_none()
+        {
+            *stop = Some(s);
+        }
         scan.entries.push(meta);
         scan.outcomes.push(outcome);
-        if ctx.budget.exhausted() {
+        if ctx.budget.exhausted() || flow.stopped.get().is_some() {
             return None;
         }
+        flow.set_mark();
     }
     None
 }

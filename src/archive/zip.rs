@@ -1,7 +1,7 @@
 //! Zip archives: the central directory is parsed once, then entries are read in parallel, each
 //! thread with its own file handle over the same parsed directory.
 
-use super::{ArchiveError, EntryHandler, EntryKind, EntryMeta, Outcome, ReadCtx};
+use super::{ArchiveError, EntryHandler, EntryKind, EntryMeta, Outcome, ReadCtx, Stop};
 use super::{decode_name, normalise_path};
 use rayon::prelude::*;
 use std::fs::File;
@@ -66,6 +66,27 @@ impl ZipIndex {
             .collect()
     }
 
+    /// The name of an entry's compression method when reversa does not decode it.
+    fn unsupported_method(&self, index: usize) -> Option<String> {
+        #[allow(deprecated)] // `Unsupported` is how the zip crate names the methods it lacks.
+        let zip::CompressionMethod::Unsupported(n) = self.metadata.entry(index).ok()?.compression() else {
+            return None;
+        };
+        let name = match n {
+            1 => "Shrink",
+            2..=5 => "Reduce",
+            6 => "Implode",
+            10 => "PKWARE DCL Implode",
+            18 => "IBM TERSE",
+            19 => "IBM LZ77",
+            96 => "JPEG",
+            97 => "WavPack",
+            98 => "PPMd",
+            _ => return Some(n.to_string()),
+        };
+        Some(format!("{name} ({n})"))
+    }
+
     fn reader(&self, path: &Path) -> io::Result<zip::ZipArchive<File>> {
         let file = File::open(path)?;
         // SAFETY: `file` is the same archive, opened read-only, that `metadata` was parsed from.
@@ -107,6 +128,10 @@ impl ZipIndex {
                             return Outcome::Failed { error: e.to_string(), stop: None, bytes_read: 0 };
                         }
                     };
+                    // Not the export's fault: reversa does not decode this method.
+                    if let Some(method) = self.unsupported_method(meta.index) {
+                        return Outcome::Failed { error: method, stop: Some(Stop::Method), bytes_read: 0 };
+                    }
                     match archive.by_index(meta.index) {
                         Ok(mut entry) => ctx.read(meta, &mut entry),
                         Err(e) => Outcome::Failed { error: e.to_string(), stop: None, bytes_read: 0 },

@@ -18,7 +18,7 @@ mod fixity;
 mod formats;
 mod safety;
 
-use crate::archive::{Container, Limits};
+use crate::archive::{Container, Limits, Stop, Unsupported};
 use crate::finding::{Code, Finding, Severity};
 use crate::inventory::FileRecord;
 use crate::manifest::Manifest;
@@ -37,6 +37,10 @@ pub struct ContainerFacts {
     pub container_error: Option<String>,
     /// The total-size limit stopped reading.
     pub budget_exhausted: bool,
+    /// A limit that stopped a compressed stream outside any entry.
+    pub stream_stop: Option<Stop>,
+    /// The archive is recognised but reversa cannot read it: nothing in it was checked.
+    pub unsupported: Option<Unsupported>,
 }
 
 /// Everything the checks read.
@@ -147,11 +151,13 @@ fn is_cross(f: &Finding) -> bool {
 pub fn run(input: &CheckInput<'_>) -> (Vec<CheckResult>, Vec<Finding>) {
     let mut results = Vec::new();
     let mut all: Vec<Finding> = Vec::new();
+    // Nothing was read from a container reversa cannot open: no check can pass on its content.
+    let container_unread = input.container.unsupported.is_some();
     // Part of the export reversa could not read (a limit, an unreadable file, an unsupported
     // container): what seems absent may be there, so absences alone prove nothing.
-    let mut unread = false;
+    let mut unread = container_unread;
     for &id in CHECKS {
-        let (findings, unverifiable) = match id {
+        let (findings, mut unverifiable) = match id {
             "safety" => (safety::check(input), false),
             "fixity" => fixity::check(input),
             "formats" => (formats::check_formats(input), false),
@@ -165,12 +171,16 @@ pub fn run(input: &CheckInput<'_>) -> (Vec<CheckResult>, Vec<Finding>) {
             "completeness" => (input.completeness.findings.clone(), !input.completeness.checked),
             _ => unreachable!("every check id has an arm"),
         };
+        unverifiable |= container_unread;
+        // What the other checks would say of an inventory left empty (no manifest, no record
+        // file) is not a fact about the export.
+        let findings = if container_unread && id != "safety" { Vec::new() } else { findings };
         // Records reversa could not map to a dataset, or stopped reading at one of its limits,
         // may hold what the cross-record and completeness checks find absent.
         let unread_here = unread || (matches!(id, "cross-records" | "completeness") && records_unread(input));
         let result = result_of(id, &findings, unverifiable, unread_here);
         if id == "safety" {
-            unread = result.unverified > 0;
+            unread = container_unread || result.unverified > 0;
         }
         results.push(result);
         all.extend(findings);

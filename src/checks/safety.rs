@@ -18,6 +18,27 @@ pub(super) fn check(input: &CheckInput<'_>) -> Vec<Finding> {
     if let Some(e) = &c.container_error {
         out.push(Finding::new(Code::ArchiveTruncated, Location::default()).with("error", e));
     }
+    if let Some(u) = c.unsupported {
+        let code =
+            if u.lone_stream { Code::ArchiveCompressedNotTar } else { Code::ArchiveUnsupportedContainer };
+        out.push(Finding::new(code, Location::default()).with("format", u.format));
+    }
+    match c.stream_stop {
+        Some(Stop::Memory) => out.push(
+            Finding::new(Code::ArchiveMemoryLimit, Location::default())
+                .with("limit", crate::archive::DECODER_MEMORY),
+        ),
+        Some(Stop::Ratio) => out.push(
+            Finding::new(Code::ArchiveRatioExceeded, Location::default())
+                .with("ratio", format!(">{}", input.limits.max_ratio))
+                .with("limit", input.limits.max_ratio),
+        ),
+        Some(Stop::Total) if !c.budget_exhausted => out.push(
+            Finding::new(Code::ArchiveTotalSizeExceeded, Location::default())
+                .with("limit", input.limits.max_total_size),
+        ),
+        _ => {}
+    }
     if c.budget_exhausted {
         out.push(
             Finding::new(Code::ArchiveTotalSizeExceeded, Location::default())
@@ -81,6 +102,12 @@ pub(super) fn check(input: &CheckInput<'_>) -> Vec<Finding> {
                 Some(Stop::Ratio) => Finding::new(Code::ArchiveRatioExceeded, at())
                     .with("ratio", format!(">{}", input.limits.max_ratio))
                     .with("limit", input.limits.max_ratio),
+                Some(Stop::Memory) => {
+                    Finding::new(Code::ArchiveMemoryLimit, at()).with("limit", crate::archive::DECODER_MEMORY)
+                }
+                Some(Stop::Method) => {
+                    Finding::new(Code::ArchiveUnsupportedMethod, at()).with("method", error)
+                }
                 // The total limit is reported once, above; an internal error by the pipeline.
                 Some(Stop::Total | Stop::Internal) => continue,
                 None if input.container.container == Some(crate::archive::Container::Folder) => {

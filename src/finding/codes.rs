@@ -106,6 +106,24 @@ codes! {
     ArchiveUnreadable = "archive.unreadable", Error, Tool,
         "fichier illisible ({error})",
         "unreadable file ({error})";
+    /// An archive reversa recognises but cannot read (7z, RAR, CAB, cpio, ISO 9660…): no content
+    /// could be checked.
+    ArchiveUnsupportedContainer = "archive.unsupported-container", Error, Tool,
+        "reversa ne sait pas lire ce conteneur ({format}) : contenu invérifiable",
+        "reversa cannot read this container ({format}): content unverifiable";
+    /// A compressed file (gzip, bzip2, xz, zstd) that holds no tar archive: reversa does not
+    /// read its content.
+    ArchiveCompressedNotTar = "archive.compressed-not-tar", Error, Tool,
+        "fichier compressé {format} qui ne contient pas d'archive tar : reversa ne sait pas en lire le contenu, contenu invérifiable",
+        "{format} compressed file that holds no tar archive: reversa cannot read its content, content unverifiable";
+    /// A zip entry compressed with a method reversa does not decode (PPMd, Implode…).
+    ArchiveUnsupportedMethod = "archive.unsupported-method", Error, Tool,
+        "méthode de compression {method} que reversa ne sait pas décoder : entrée non lue, contenu invérifiable",
+        "compression method {method} that reversa cannot decode: entry not read, content unverifiable";
+    /// A compressed stream asks its decoder for more memory than reversa allows.
+    ArchiveMemoryLimit = "archive.memory-limit", Error, Tool,
+        "le flux compressé exige plus de {limit} octets de mémoire pour être décompressé : lecture arrêtée",
+        "the compressed stream needs more than {limit} bytes of memory to decompress: reading stopped";
 
     /// reversa failed on this entry: a defect of the tool, caught; the file's result is missing.
     InternalError = "internal.error", Error, Tool,

@@ -27,7 +27,7 @@
 //!   text is plain text. A text name on binary content is "unknown".
 //!
 //! Magic numbers: PNG, JPEG (APP1 `Exif` → Exif, APP0 `JFIF` → JFIF), TIFF (`II*\0`, `MM\0*`),
-//! GIF, gzip, bzip2, xz, 7z, RAR (4 and 5), tar (`ustar` at 257, or a valid v7 header checksum),
+//! GIF, gzip, bzip2, xz, zstd, 7z, RAR (4 and 5), tar (`ustar` at 257, or a valid v7 header checksum),
 //! SQLite, Microsoft Access (`Standard Jet DB`, `Standard ACE DB`), dBASE (a `*.dbf` name and
 //! a plausible header). For OLE2, a `.xls`/`.doc`/`.ppt` name wins over the directory names
 //! (embedded objects bring their own `Workbook` or `WordDocument`); without it, the first
@@ -63,6 +63,7 @@
 //! | gzip | x-fmt/266 | open | RFC 1952 |
 //! | bzip2 | x-fmt/268 | open | documented format with a free reference implementation |
 //! | xz | — | open | public `.xz` file format specification (Tukaani) |
+//! | zstd | — | open | RFC 8878 (Zstandard) |
 //! | tar | x-fmt/265 | open | POSIX.1 (IEEE 1003.1) `ustar` interchange format |
 //! | 7z | fmt/484 | open | public 7z format specification, free (LGPL) reference implementation |
 //! | SQLite 3 | fmt/729 | open | public-domain, fully documented file format, recommended for archiving by the Library of Congress |
@@ -151,6 +152,7 @@ const ZIP: Format = archive("ZIP", Some("x-fmt/263"), "application/zip", Open);
 const GZIP: Format = archive("gzip", Some("x-fmt/266"), "application/gzip", Open);
 const BZIP2: Format = archive("bzip2", Some("x-fmt/268"), "application/x-bzip2", Open);
 const XZ: Format = archive("xz", None, "application/x-xz", Open);
+const ZSTD: Format = archive("zstd", None, "application/zstd", Open);
 const TAR: Format = archive("tar", Some("x-fmt/265"), "application/x-tar", Open);
 const SEVEN_Z: Format = archive("7z", Some("fmt/484"), "application/x-7z-compressed", Open);
 const RAR2: Format = archive("RAR", Some("x-fmt/264"), "application/vnd.rar", Proprietary);
@@ -964,6 +966,10 @@ fn plain_format(head: &[u8], name: &str, encoding: Encoding) -> Format {
     if head.starts_with(b"\xFD7zXZ\0") {
         return XZ;
     }
+    // Zstandard (RFC 8878): a nested .tar.zst, like a .tar.gz, is listed as an archive.
+    if head.starts_with(b"\x28\xB5\x2F\xFD") {
+        return ZSTD;
+    }
     if head.starts_with(b"7z\xBC\xAF\x27\x1C") {
         return SEVEN_Z;
     }
@@ -1397,6 +1403,8 @@ mod tests {
         assert_eq!((f.puid, f.openness, f.archive), (Some("fmt/411"), Openness::Proprietary, true));
         assert_eq!(sniff_all(b"BZh91AY&SY", "a.bz2", Encoding::Binary), BZIP2);
         assert_eq!(sniff_all(b"\xFD7zXZ\0\0\x04", "a.xz", Encoding::Binary), XZ);
+        let f = sniff_all(b"\x28\xB5\x2F\xFD\x04\0", "a.tar.zst", Encoding::Binary);
+        assert_eq!((f.archive, f), (true, ZSTD));
         let mut sqlite = b"SQLite format 3\0".to_vec();
         sqlite.resize(100, 0);
         let f = sniff_all(&sqlite, "a.db", Encoding::Binary);

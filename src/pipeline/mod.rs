@@ -129,6 +129,7 @@ fn split(scan: Scan<(FileFacts, Option<FileOutcome>)>) -> (Scan<FileFacts>, Vec<
         entries: scan.entries,
         outcomes,
         container_error: scan.container_error,
+        stream_stop: scan.stream_stop,
         archive_sha256: scan.archive_sha256,
         budget_exhausted: scan.budget_exhausted,
         bytes_read: scan.bytes_read,
@@ -250,7 +251,10 @@ fn run_full(
         contract: &clause_file.contract,
         lang: plan.lang,
     };
-    let clauses = crate::clauses::evaluate(&clause_file, &evidence);
+    let mut clauses = crate::clauses::evaluate(&clause_file, &evidence);
+    if let Some(u) = archive.unsupported() {
+        unread_clauses(&mut clauses, u, plan.lang);
+    }
     let mut verdict = crate::verdict::decide(&clauses);
     if any_internal {
         // What follows from the failed file (its records, digests, counts) is reversa's failure,
@@ -287,6 +291,35 @@ fn run_full(
             .map(|(p, (_, sha))| (p.display().to_string(), sha.clone())),
     });
     Ok((report, diff_rows))
+}
+
+/// A container reversa cannot read leaves every clause unverifiable: what the clauses would have
+/// said of an empty inventory (a file missing, nothing proprietary) says nothing of the export.
+fn unread_clauses(clauses: &mut [crate::clauses::ClauseResult], u: crate::archive::Unsupported, lang: Lang) {
+    let (reason, missing) = match (lang, u.lone_stream) {
+        (Lang::Fr, false) => (
+            format!("contenu de l'export non lu : reversa ne sait pas lire ce conteneur ({})", u.format),
+            format!("le contenu de l'export (conteneur {} non lu)", u.format),
+        ),
+        (Lang::Fr, true) => (
+            format!("contenu de l'export non lu : fichier compressé {} sans archive tar", u.format),
+            format!("le contenu de l'export (fichier {} non lu)", u.format),
+        ),
+        (Lang::En, false) => (
+            format!("the export's content was not read: reversa cannot read this container ({})", u.format),
+            format!("the export's content (container {} not read)", u.format),
+        ),
+        (Lang::En, true) => (
+            format!("the export's content was not read: a {} compressed file with no tar inside", u.format),
+            format!("the export's content ({} file not read)", u.format),
+        ),
+    };
+    for c in clauses {
+        c.verdict = crate::clauses::ClauseVerdict::Unverifiable;
+        c.reason = reason.clone();
+        c.missing = Some(missing.clone());
+        c.evidence = vec![format!("archive.container: {}", crate::archive::Container::Unsupported.as_str())];
+    }
 }
 
 /// One `internal.error` finding per entry whose reading panicked.
@@ -424,6 +457,8 @@ fn scan_random_access(
         duplicate_names: archive.duplicate_names.clone(),
         container_error: scan.container_error.clone(),
         budget_exhausted: scan.budget_exhausted,
+        stream_stop: scan.stream_stop,
+        unsupported: archive.unsupported(),
     };
     let (archive_sha256, bytes_read) = (scan.archive_sha256, scan.bytes_read);
     let mut files = inventory::records(scan);
@@ -481,6 +516,8 @@ fn scan_stream(
         duplicate_names: Vec::new(),
         container_error: scan.container_error.clone(),
         budget_exhausted: scan.budget_exhausted,
+        stream_stop: scan.stream_stop,
+        unsupported: archive.unsupported(),
     };
     let (archive_sha256, bytes_read) = (scan.archive_sha256, scan.bytes_read);
     let mut files = inventory::records(scan);
@@ -636,7 +673,7 @@ pub fn collect_columns(
             }))
         }
     }
-    let archive = Archive::open(input)?;
+    let archive = Archive::open(input)?.readable()?;
     let select = readable(limits);
     let scan = archive.scan(&Probe, &select, limits, &crate::archive::NoProgress, false);
     let mut out: Vec<_> = scan

@@ -44,7 +44,7 @@ pub fn archive_digest(path: &Path) -> std::io::Result<(String, &'static str)> {
             Ok(hex::encode(h.finalize()))
         }
     }
-    let archive = Archive::open(path).map_err(std::io::Error::other)?;
+    let archive = Archive::open(path).and_then(Archive::readable).map_err(std::io::Error::other)?;
     let limits = Limits::default();
     let select = |m: &EntryMeta| m.is_readable_file();
     let scan = archive.scan(&Hash, &select, &limits, &NoProgress, false);

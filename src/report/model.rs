@@ -148,7 +148,8 @@ pub struct LimitsInfo {
 pub struct ArchiveInfo {
     /// The path as given on the command line.
     pub path: String,
-    /// `zip`, `tar`, `tar-gz` or `folder`.
+    /// `zip`, `tar`, `tar-gz`, `tar-bz2`, `tar-xz`, `tar-zst`, `folder`, or `unsupported` (an archive
+    /// reversa recognises but cannot read).
     pub container: &'static str,
     /// Size of the archive file (0 for a folder).
     pub size: u64,

@@ -9,16 +9,16 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// What a bounded run gave.
-struct Bounded {
-    code: i32,
-    stderr: String,
-    report: Option<Value>,
-    secs: f64,
-    rss_mb: u64,
+pub(crate) struct Bounded {
+    pub(crate) code: i32,
+    pub(crate) stderr: String,
+    pub(crate) report: Option<Value>,
+    pub(crate) secs: f64,
+    pub(crate) rss_mb: u64,
 }
 
 impl Bounded {
-    fn codes(&self) -> Vec<String> {
+    pub(crate) fn codes(&self) -> Vec<String> {
         let Some(r) = &self.report else { return Vec::new() };
         r["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap().to_string()).collect()
     }
@@ -31,7 +31,7 @@ const MAX_RSS_MB: u64 = 512;
 /// Runs `reversa verify INPUT --out OUT` with a wall-clock bound, measuring its peak RSS.
 // The child is reaped by `wait4` (which gives its rusage), not by `Child::wait`.
 #[allow(clippy::zombie_processes)]
-fn run_bounded(input: &Path, out: &Path, extra: &[&str]) -> Bounded {
+pub(crate) fn run_bounded(input: &Path, out: &Path, extra: &[&str]) -> Bounded {
     let logs = tempfile::tempdir().unwrap();
     let err_path = logs.path().join("stderr");
     let start = Instant::now();

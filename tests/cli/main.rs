@@ -7,6 +7,7 @@ mod archive;
 mod browser;
 mod clauses;
 mod completeness;
+mod containers;
 mod demo;
 mod faults;
 mod fixity;
