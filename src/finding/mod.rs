@@ -236,6 +236,11 @@ impl Lang {
 }
 
 /// Replaces each `{name}` in `template` by its parameter; unknown names are left as they are.
+/// Fills `{name}` placeholders of a catalogue template with `params` (unknown names stay).
+pub fn fill_template(template: &str, params: &BTreeMap<&'static str, String>) -> String {
+    fill(template, params)
+}
+
 fn fill(template: &str, params: &BTreeMap<&'static str, String>) -> String {
     let mut out = String::with_capacity(template.len() + 32);
     let mut rest = template;
