@@ -303,6 +303,8 @@ pub fn label(id: &str, lang: Lang) -> &str {
         "one-source" => ("exactement un de column, columns, value", "exactly one of column, columns, value"),
         "date-pattern" => ("un motif de date (JJ/MM/AAAA, AAAAMMJJ…)", "a date pattern (DD/MM/YYYY, YYYYMMDD…)"),
         "glob" => ("un motif de chemin valide", "a valid path pattern"),
+        "year" => ("une année AAAA", "a year YYYY"),
+        "dated-dataset" => ("un jeu de données daté (qui a un champ de période)", "a dated dataset (one with a period field)"),
         "other" => ("une valeur d'un autre type", "a value of another type"),
         other => (other, other),
     };

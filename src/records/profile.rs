@@ -159,29 +159,20 @@ pub enum Case {
     Title,
 }
 
-/// Why a profile cannot be used.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("profile {origin}: {message}")]
-pub struct ProfileError {
-    /// Where the profile came from (a file path, or `built-in NAME`).
-    pub origin: String,
-    /// What is wrong, with the TOML position when there is one.
-    pub message: String,
-}
+/// Why a profile cannot be used: an `input.*` refusal with the file, line and column.
+pub type ProfileError = crate::input::InputError;
 
 impl Profile {
     /// Parses a profile from TOML text.
     pub fn from_toml(text: &str, origin: &str) -> Result<Profile, ProfileError> {
-        let p: Profile = toml::from_str(text)
-            .map_err(|e| ProfileError { origin: origin.into(), message: e.to_string() })?;
+        let p: Profile =
+            toml::from_str(text).map_err(|e| crate::input::InputError::from_toml(&e, text, origin))?;
         if p.reversa_profile != PROFILE_VERSION {
-            return Err(ProfileError {
-                origin: origin.into(),
-                message: format!(
-                    "reversa_profile = {:?}: this build reads version {PROFILE_VERSION}",
-                    p.reversa_profile
-                ),
-            });
+            return Err(crate::input::InputError::new(crate::finding::Code::InputUnsupportedVersion, origin)
+                .at_pos(crate::input::toml_position(text, &["reversa_profile"]))
+                .with("name", "reversa_profile")
+                .with("found", &p.reversa_profile)
+                .with("version", PROFILE_VERSION));
         }
         Ok(p)
     }
@@ -190,6 +181,15 @@ impl Profile {
     pub fn to_toml(&self) -> String {
         toml::to_string(self).unwrap_or_default()
     }
+}
+
+/// The refusal of a `--profile NAME` that is neither a built-in profile nor a file, with the
+/// near built-in name.
+pub fn unknown_profile(name: &str) -> ProfileError {
+    crate::input::InputError::new(crate::finding::Code::InputUnknownName, "--profile")
+        .with("what", "profile")
+        .with("name", name)
+        .suggest(name, BUILT_IN.iter().map(|(n, _)| *n))
 }
 
 /// The profiles shipped in the binary: `(name, TOML text)`.
