@@ -65,11 +65,14 @@ impl InputError {
         }
     }
 
-    /// Adds the near name of `name` among `candidates`, when one is near enough.
+    /// Adds the near name of `name` among `candidates`, when one is near enough; without one,
+    /// the message lists the known names (up to 20).
     pub fn suggest<'a>(self, name: &str, candidates: impl IntoIterator<Item = &'a str>) -> InputError {
+        let candidates: Vec<&str> = candidates.into_iter().collect();
+        let e = if candidates.len() <= 20 { self.with("known", candidates.join(", ")) } else { self };
         match suggest(name, candidates) {
-            Some(s) => self.with("suggestion", s),
-            None => self,
+            Some(s) => e.with("suggestion", s),
+            None => e,
         }
     }
 
@@ -95,11 +98,16 @@ impl InputError {
         }
         out.push_str(": ");
         out.push_str(&crate::finding::fill_template(self.code.template(lang), &params));
-        if let Some(s) = self.suggestion() {
-            out.push_str(&match lang {
+        match (self.suggestion(), self.params.get("known").filter(|k| !k.is_empty())) {
+            (Some(s), _) => out.push_str(&match lang {
                 Lang::Fr => format!(" — vouliez-vous dire « {s} » ?"),
                 Lang::En => format!(" — did you mean \"{s}\"?"),
-            });
+            }),
+            (None, Some(known)) => out.push_str(&match lang {
+                Lang::Fr => format!(" — noms connus : {known}"),
+                Lang::En => format!(" — known names: {known}"),
+            }),
+            (None, None) => {}
         }
         out.push_str(&format!(" [{}]", self.code.as_str()));
         out
@@ -128,7 +136,10 @@ impl InputError {
             let name = rest.split('`').next().unwrap_or_default();
             return base(Code::InputMissingKey).with("name", name);
         }
-        if msg.starts_with("invalid type") || msg.starts_with("invalid value") || msg.contains("did not match") {
+        if msg.starts_with("invalid type")
+            || msg.starts_with("invalid value")
+            || msg.contains("did not match")
+        {
             let name = e.span().and_then(|s| key_at(text, s.start)).unwrap_or_else(|| "?".into());
             return base(Code::InputInvalidValue).with("name", name).with("expected", expected_of(msg));
         }
@@ -137,7 +148,11 @@ impl InputError {
 
     /// The file could not be read.
     pub fn unreadable(file: &str, e: &std::io::Error) -> InputError {
-        let code = if e.kind() == std::io::ErrorKind::NotFound { Code::InputNotFound } else { Code::InputUnreadable };
+        let code = if e.kind() == std::io::ErrorKind::NotFound {
+            Code::InputNotFound
+        } else {
+            Code::InputUnreadable
+        };
         InputError::new(code, file).with("error", e)
     }
 }
@@ -289,22 +304,31 @@ pub fn label(id: &str, lang: Lang) -> &str {
         "algorithm" => ("algorithme", "algorithm"),
         "whole-number" => ("un nombre entier positif ou nul", "a whole number ≥ 0"),
         "number" => ("un nombre", "a number"),
-        "tolerance" => ("un nombre ou un pourcentage (« 5 », « 1% »)", "a number or a percentage (\"5\", \"1%\")"),
+        "tolerance" => {
+            ("un nombre ou un pourcentage (« 5 », « 1% »)", "a number or a percentage (\"5\", \"1%\")")
+        }
         "year-range" => ("deux années « AAAA-AAAA »", "two years \"YYYY-YYYY\""),
         "date" => ("une date AAAA-MM-JJ", "a date YYYY-MM-DD"),
         "bool" => ("true ou false", "true or false"),
         "text" => ("un texte", "a text"),
         "list" => ("une liste de textes", "a list of texts"),
-        "as-many-parts" => ("autant de valeurs dans group que de clés dans by", "as many values in group as keys in by"),
+        "as-many-parts" => {
+            ("autant de valeurs dans group que de clés dans by", "as many values in group as keys in by")
+        }
         "a-source" => ("la source du chiffre (source)", "the figure's source (source)"),
         "from-before-to" => ("from au plus égal à to", "from at most to"),
         "unique" => ("un identifiant unique", "a unique id"),
         "amount-field" => ("un champ de montant du jeu de données", "an amount field of the dataset"),
         "one-source" => ("exactement un de column, columns, value", "exactly one of column, columns, value"),
-        "date-pattern" => ("un motif de date (JJ/MM/AAAA, AAAAMMJJ…)", "a date pattern (DD/MM/YYYY, YYYYMMDD…)"),
+        "date-pattern" => {
+            ("un motif de date (JJ/MM/AAAA, AAAAMMJJ…)", "a date pattern (DD/MM/YYYY, YYYYMMDD…)")
+        }
         "glob" => ("un motif de chemin valide", "a valid path pattern"),
         "year" => ("une année AAAA", "a year YYYY"),
-        "dated-dataset" => ("un jeu de données daté (qui a un champ de période)", "a dated dataset (one with a period field)"),
+        "dated-dataset" => (
+            "un jeu de données daté (qui a un champ de période)",
+            "a dated dataset (one with a period field)",
+        ),
         "other" => ("une valeur d'un autre type", "a value of another type"),
         other => (other, other),
     };
@@ -323,7 +347,10 @@ mod tests {
         assert_eq!(suggest("piéces", datasets), Some("pieces"));
         assert_eq!(suggest("teleportation", datasets), None);
         assert_eq!(suggest("anne", ["annee", "type_acte"]), Some("annee"));
-        assert_eq!(suggest("elistelec", ["reversa-v1", "reu", "e-listelec", "insee-deces"]), Some("e-listelec"));
+        assert_eq!(
+            suggest("elistelec", ["reversa-v1", "reu", "e-listelec", "insee-deces"]),
+            Some("e-listelec")
+        );
         assert_eq!(suggest("period-coverge", ["period-coverage", "completeness"]), Some("period-coverage"));
         assert_eq!(suggest("x", ["reu"]), None);
     }

@@ -32,6 +32,8 @@ pub struct Problem {
     /// of what it is (`what`) or of what was expected (`expected`), and its TOML path.
     #[serde(skip)]
     pub refusal: Option<Refusal>,
+    #[serde(skip)]
+    known: String,
 }
 
 /// A blocking problem as a refusal of the clause file.
@@ -45,6 +47,8 @@ pub struct Refusal {
     pub label: &'static str,
     /// Where it is: `["clause", "2", "params", "datasets", "0"]`.
     pub path: Vec<String>,
+    /// The known names, for an unknown one (`, `-separated).
+    pub known: String,
 }
 
 impl Problem {
@@ -63,6 +67,8 @@ impl Problem {
             .with(key, r.label);
         if let Some(s) = &self.suggestion {
             e = e.with("suggestion", s);
+        } else if r.code == Code::InputUnknownName && !r.known.is_empty() {
+            e = e.with("known", &r.known);
         }
         e
     }
@@ -73,11 +79,14 @@ impl Problem {
             name: name.to_string(),
             label,
             path: path.iter().map(|p| p.as_ref().to_string()).collect(),
+            known: self.known.clone(),
         });
         self
     }
 
     fn suggesting<'a>(mut self, name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Problem {
+        let candidates: Vec<&str> = candidates.into_iter().collect();
+        self.known = candidates.join(", ");
         if let Some(s) = crate::input::suggest(name, candidates) {
             self.fix = format!("vouliez-vous dire « {s} » ? ({})", self.fix);
             self.suggestion = Some(s.to_string());
@@ -103,6 +112,7 @@ fn problem(
         blocking,
         suggestion: None,
         refusal: None,
+        known: String::new(),
     }
 }
 
@@ -198,7 +208,12 @@ pub fn lint(f: &ClauseFile) -> Vec<Problem> {
                             true,
                         )
                         .suggesting(name, known.iter().copied())
-                        .refuse(Code::InputUnknownName, name, "param", &at(&["params", name])),
+                        .refuse(
+                            Code::InputUnknownName,
+                            name,
+                            "param",
+                            &at(&["params", name]),
+                        ),
                     );
                 }
                 Some(p) if !type_ok(p.ty, value) => out.push(
@@ -210,7 +225,12 @@ pub fn lint(f: &ClauseFile) -> Vec<Problem> {
                         "corriger la valeur".into(),
                         true,
                     )
-                    .refuse(Code::InputInvalidValue, name, type_label(p.ty), &at(&["params", name])),
+                    .refuse(
+                        Code::InputInvalidValue,
+                        name,
+                        type_label(p.ty),
+                        &at(&["params", name]),
+                    ),
                 ),
                 Some(_) => {}
             }
@@ -262,7 +282,12 @@ pub fn lint(f: &ClauseFile) -> Vec<Problem> {
                     "échanger from et to".into(),
                     true,
                 )
-                .refuse(Code::InputInvalidValue, "from", "from-before-to", &at(&["params", "from"])),
+                .refuse(
+                    Code::InputInvalidValue,
+                    "from",
+                    "from-before-to",
+                    &at(&["params", "from"]),
+                ),
             );
         }
     }
@@ -308,7 +333,9 @@ fn names_in_params(c: &super::Clause, at: &[String], out: &mut Vec<Problem>) {
             Some(toml::Value::Array(a)) => a
                 .iter()
                 .enumerate()
-                .filter_map(|(j, v)| v.as_str().map(|s| (s.to_string(), vec![param.to_string(), j.to_string()])))
+                .filter_map(|(j, v)| {
+                    v.as_str().map(|s| (s.to_string(), vec![param.to_string(), j.to_string()]))
+                })
                 .collect(),
             _ => Vec::new(),
         };
@@ -321,7 +348,10 @@ fn names_in_params(c: &super::Clause, at: &[String], out: &mut Vec<Problem>) {
                     problem(
                         code,
                         Some(&c.id),
-                        format!("{} inconnu(e) « {value} » pour {kind}", crate::input::label(what, crate::finding::Lang::Fr)),
+                        format!(
+                            "{} inconnu(e) « {value} » pour {kind}",
+                            crate::input::label(what, crate::finding::Lang::Fr)
+                        ),
                         format!("unknown {what} {value:?} for {kind}"),
                         format!("choisir parmi : {}", known.join(", ")),
                         true,
@@ -349,7 +379,9 @@ fn names_in_params(c: &super::Clause, at: &[String], out: &mut Vec<Problem>) {
 /// The contract's dates must be dates (a time alone cannot be counted in days).
 fn contract_dates(f: &ClauseFile, out: &mut Vec<Problem>) {
     let c = &f.contract;
-    for (key, value) in [("signature", &c.signature), ("exit_request", &c.exit_request), ("delivery", &c.delivery)] {
+    for (key, value) in
+        [("signature", &c.signature), ("exit_request", &c.exit_request), ("delivery", &c.delivery)]
+    {
         if value.as_ref().is_some_and(|d| d.date.is_none()) {
             out.push(
                 problem(

@@ -141,9 +141,8 @@ impl ClauseFile {
     pub fn load(path: &std::path::Path) -> Result<(ClauseFile, String), ClauseError> {
         let origin = path.display().to_string();
         let bytes = std::fs::read(path).map_err(|e| crate::input::InputError::unreadable(&origin, &e))?;
-        let text = std::str::from_utf8(&bytes).map_err(|_| {
-            crate::input::InputError::new(crate::finding::Code::InputNotUtf8, origin.clone())
-        })?;
+        let text = std::str::from_utf8(&bytes)
+            .map_err(|_| crate::input::InputError::new(crate::finding::Code::InputNotUtf8, origin.clone()))?;
         let file = ClauseFile::check(text, &origin)?;
         Ok((file, hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes))))
     }

@@ -243,7 +243,8 @@ impl CountsFile {
     /// names against the datasets).
     pub fn parse(bytes: &[u8], origin: &str) -> Result<CountsFile, CountsError> {
         let text = std::str::from_utf8(bytes).map_err(|e| {
-            let (line, column) = line_col(&String::from_utf8_lossy(&bytes[..e.valid_up_to()]), e.valid_up_to());
+            let (line, column) =
+                line_col(&String::from_utf8_lossy(&bytes[..e.valid_up_to()]), e.valid_up_to());
             InputError::new(Code::InputNotUtf8, origin).at(line, Some(column))
         })?;
         let text = text.trim_start_matches('\u{feff}');
@@ -428,7 +429,8 @@ impl CountsFile {
     }
 
     fn from_csv(text: &str, origin: &str) -> Result<CountsFile, CountsError> {
-        let syntax = |line: u64| InputError::new(Code::InputSyntax, origin).at(line, None).with("format", "CSV");
+        let syntax =
+            |line: u64| InputError::new(Code::InputSyntax, origin).at(line, None).with("format", "CSV");
         let delimiter = if text.lines().next().unwrap_or("").contains(';') { b';' } else { b',' };
         let mut r =
             csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(text.as_bytes());
@@ -447,7 +449,8 @@ impl CountsFile {
         }
         let col = |name: &str| headers.iter().position(|h| h == name);
         let need = |name: &str| {
-            col(name).ok_or_else(|| InputError::new(Code::InputMissingKey, origin).at(1, None).with("name", name))
+            col(name)
+                .ok_or_else(|| InputError::new(Code::InputMissingKey, origin).at(1, None).with("name", name))
         };
         let (kind_c, dataset_c, expected_c, source_c) =
             (need("kind")?, need("dataset")?, need("expected")?, need("source")?);
@@ -476,7 +479,10 @@ impl CountsFile {
             let source = get(Some(source_c));
             let tolerance = match get(tol_c) {
                 t if t.is_empty() => None,
-                t => Some(Tolerance::parse(&t).ok_or_else(|| invalid(origin, row(line), "tolerance", "tolerance"))?),
+                t => Some(
+                    Tolerance::parse(&t)
+                        .ok_or_else(|| invalid(origin, row(line), "tolerance", "tolerance"))?,
+                ),
             };
             match get(Some(kind_c)).as_str() {
                 "period" => {
@@ -494,7 +500,8 @@ impl CountsFile {
                                 .map_err(|_| invalid(origin, row(line), "expected", "whole-number"))?,
                         }
                     } else {
-                        parse_decimal(&expected).ok_or_else(|| invalid(origin, row(line), "expected", "number"))?;
+                        parse_decimal(&expected)
+                            .ok_or_else(|| invalid(origin, row(line), "expected", "number"))?;
                         let field = get(field_c);
                         if field.is_empty() {
                             return Err(InputError::new(Code::InputMissingKey, origin)
@@ -546,8 +553,9 @@ impl CountsFile {
         let mut lines = Vec::new();
         for d in v["datasets"].as_array().ok_or_else(|| missing("datasets"))? {
             let name = d["name"].as_str().ok_or_else(|| missing("datasets[].name"))?.to_string();
-            let count =
-                d["count"].as_u64().ok_or_else(|| invalid(origin, None, "datasets[].count", "whole-number"))?;
+            let count = d["count"]
+                .as_u64()
+                .ok_or_else(|| invalid(origin, None, "datasets[].count", "whole-number"))?;
             lines.push(CountLine {
                 dataset: name.clone(),
                 by: Vec::new(),

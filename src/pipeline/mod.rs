@@ -188,7 +188,8 @@ pub fn diff(old: &Plan, new: &Plan, progress: &dyn Progress) -> Result<crate::di
 pub fn check_inputs(plan: &Plan) -> Result<(), RunError> {
     let counts = plan.counts.as_deref().map(crate::completeness::CountsFile::load).transpose()?;
     plan.contract.as_deref().map(crate::clauses::ClauseFile::load).transpose()?;
-    let records_plan = RecordsPlan::new(&plan.profile, &run_date(), &crate::completeness::needs(counts.as_ref()))?;
+    let records_plan =
+        RecordsPlan::new(&plan.profile, &run_date(), &crate::completeness::needs(counts.as_ref()))?;
     if let Some(c) = &counts {
         c.validate(&records_plan.registry, plan.reveal_values)?;
     }

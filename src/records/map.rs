@@ -114,7 +114,9 @@ impl Mapper {
         }
         let mut rules = Vec::new();
         for (fname, rule) in &mapping.fields {
-            let field = dataset.field(fname).ok_or_else(|| bad(fname, "unknown", format!("unknown field {fname:?}")))?;
+            let field = dataset
+                .field(fname)
+                .ok_or_else(|| bad(fname, "unknown", format!("unknown field {fname:?}")))?;
             let rule = match rule {
                 FieldRule::Column(c) => Rule { column: Some(c.clone()), ..Default::default() },
                 FieldRule::Rule(r) => (**r).clone(),
@@ -141,8 +143,9 @@ impl Mapper {
             };
             let date = match &rule.date {
                 Some(p) => Some((
-                    parse_date_pattern(p)
-                        .ok_or_else(|| bad(fname, "date-pattern", format!("field {fname:?}: bad date pattern")))?,
+                    parse_date_pattern(p).ok_or_else(|| {
+                        bad(fname, "date-pattern", format!("field {fname:?}: bad date pattern"))
+                    })?,
                     rule.partial,
                 )),
                 None => None,
