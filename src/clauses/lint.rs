@@ -561,4 +561,67 @@ params = { dataset = "actes", from = 2025, to = 2000 }
         assert_eq!(codes.iter().filter(|c| **c == "legal-limit").count(), 4);
         assert!(lint(&f).iter().all(|p| !p.fix.is_empty()));
     }
+
+    /// The names a clause gives are checked: an unknown check, dataset, encoding or algorithm
+    /// is blocking (it would make the clause unverifiable or violated), with the near name and
+    /// the position of the refusal.
+    #[test]
+    fn unknown_names_in_params_are_blocking_with_the_near_name() {
+        let text = r#"reversa_clauses = "1"
+[contract]
+delivery = 12:00:00
+[[clause]]
+id = "A"
+kind = "check"
+params = { id = "fixty" }
+[[clause]]
+id = "B"
+kind = "required-datasets"
+params = { datasets = ["actes", "electeur"] }
+[[clause]]
+id = "C"
+kind = "text-encoding"
+params = { encodings = ["UTF-8"] }
+[[clause]]
+id = "D"
+kind = "fixity"
+params = { algorithms = ["sha-256"] }
+[[clause]]
+id = "E"
+kind = "period-coverage"
+params = { dataset = "bureaux", from = 2000, to = 2001 }
+[[clause]]
+id = "F"
+kind = "required-dataset"
+"#;
+        let f = ClauseFile::parse(text, "t").unwrap();
+        let problems = lint(&f);
+        let find = |code: &str, clause: Option<&str>| {
+            problems
+                .iter()
+                .find(|p| p.code == code && p.clause.as_deref() == clause)
+                .unwrap_or_else(|| panic!("{code} {clause:?} in {problems:#?}"))
+        };
+        for (code, clause, suggestion, line) in [
+            ("unknown-check", "A", Some("fixity"), 7),
+            ("unknown-dataset", "B", Some("electeurs"), 11),
+            ("unknown-encoding", "C", Some("utf-8"), 15),
+            ("unknown-algorithm", "D", Some("sha256"), 19),
+            ("bad-param", "E", None, 23),
+            ("unknown-kind", "F", Some("required-datasets"), 26),
+        ] {
+            let p = find(code, Some(clause));
+            assert!(p.blocking, "{code}");
+            assert_eq!(p.suggestion.as_deref(), suggestion, "{code}");
+            let e = p.to_input(text, "t.toml");
+            assert_eq!(e.line, Some(line), "{code}: {e}");
+            assert_eq!(e.suggestion(), suggestion);
+        }
+        let e = find("bad-contract", None).to_input(text, "t.toml");
+        assert_eq!((e.code, e.line), (Code::InputInvalidValue, Some(3)));
+        // The first blocking problem refuses the file when it is loaded for a verification.
+        let refused = ClauseFile::check(text, "t.toml").unwrap_err();
+        assert!(refused.code.as_str().starts_with("input."), "{refused}");
+        assert!(ClauseFile::check(crate::clauses::TEMPLATES[0].1, "template").is_ok());
+    }
 }

@@ -648,4 +648,60 @@ source = "registres"
             "reversa_counts = \"1\"\n[[count]]\ndataset = \"actes\"\nexpected = 1\nsource = \" \"\n";
         assert!(CountsFile::parse(no_source.as_bytes(), "x").is_err(), "a figure without its source");
     }
+
+    /// Every mistake of a counts file is an `input.*` refusal with its line and the near name,
+    /// never a count of 0 that would blame the export.
+    #[test]
+    fn wrong_names_and_values_are_refused_with_their_line_and_near_name() {
+        let reg = Registry::built_in().unwrap();
+        let check = |text: &str| -> InputError {
+            match CountsFile::parse(text.as_bytes(), "c.toml") {
+                Err(e) => e,
+                Ok(f) => f.validate(&reg, false).expect_err(text),
+            }
+        };
+        let head = "reversa_counts = \"1\"\n[[count]]\n";
+        let e = check(&format!("{head}dataset = \"acte\"\nexpected = 1\nsource = \"x\"\n"));
+        assert_eq!(
+            (e.code, e.line, e.column, e.suggestion()),
+            (Code::InputUnknownName, Some(3), Some(11), Some("actes"))
+        );
+        let e = check(&format!(
+            "{head}dataset = \"actes\"\nby = [\"anne\"]\ngroup = [\"2023\"]\nexpected = 1\nsource = \"x\"\n"
+        ));
+        assert_eq!((e.code, e.line, e.suggestion()), (Code::InputUnknownName, Some(4), Some("annee")));
+        let e = check(&format!("{head}dataset = \"Actes\"\nexpected = 1\nsource = \"x\"\n"));
+        assert_eq!(e.suggestion(), Some("actes"), "case-insensitive equality is suggested");
+        let e = check(
+            "reversa_counts = \"1\"\n[[total]]\ndataset = \"paiements\"\nfield = \"montan\"\nexpected = 1\nsource = \"x\"\n",
+        );
+        assert_eq!((e.line, e.suggestion()), (Some(4), Some("montant")));
+        let e = check(&format!("{head}dataset = \"actes\"\nexpected = -3\nsource = \"x\"\n"));
+        assert_eq!((e.code, e.line), (Code::InputInvalidValue, Some(4)));
+        let e = check(&format!(
+            "{head}dataset = \"actes\"\nexpected = 1\ntolerance = \"beaucoup\"\nsource = \"x\"\n"
+        ));
+        assert_eq!((e.code, e.line), (Code::InputInvalidValue, Some(5)));
+        let e = check(
+            "reversa_counts = \"1\"\n[[period]]\ndataset = \"actes\"\nfrom = 2025\nto = 2000\nsource = \"x\"\n",
+        );
+        assert_eq!((e.code, e.line), (Code::InputInvalidValue, Some(4)));
+        let e = check(
+            "reversa_counts = \"1\"\n[[period]]\ndataset = \"bureaux\"\nfrom = 2000\nto = 2001\nsource = \"x\"\n",
+        );
+        assert_eq!(e.params["expected"], "dated-dataset");
+        let e = check("kind;dataset;expected;source\ncount;actes;1;x\ncont;actes;1;x\n");
+        assert_eq!((e.code, e.line, e.suggestion()), (Code::InputUnknownName, Some(3), Some("count")));
+        let e = check("kind;dataset;expected;source;tolerence\ncount;actes;1;x;1\n");
+        assert_eq!((e.line, e.suggestion()), (Some(1), Some("tolerance")));
+        let e = check("kind;dataset;by;group;expected;source\ncount;personnes;nom;X;1;x\n");
+        assert_eq!(e.code, Code::InputPersonalGrouping);
+        let f = CountsFile::parse(b"kind;dataset;by;group;expected;source\ncount;personnes;nom;X;1;x\n", "c")
+            .unwrap();
+        assert!(f.validate(&reg, true).is_ok(), "personal values may be revealed on request");
+        let e =
+            CountsFile::parse(b"kind;dataset;expected;source\ncount;actes;1;r\xe9gistre\n", "c").unwrap_err();
+        assert_eq!((e.code, e.line), (Code::InputNotUtf8, Some(2)));
+        assert_eq!(e.code.attribution(), crate::finding::Attribution::Input);
+    }
 }

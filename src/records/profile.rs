@@ -233,4 +233,43 @@ mod tests {
         assert!(Profile::from_toml("reversa_profile = \"1\"\nname = \"x\"\nsurprise = 1\n", "t").is_err());
         assert!(Profile::from_toml("reversa_profile = \"2\"\nname = \"x\"\n", "t").is_err());
     }
+
+    #[test]
+    fn wrong_profile_names_and_files_are_refused_with_the_near_name() {
+        use crate::finding::Code;
+        let e = unknown_profile("elistelec");
+        assert_eq!((e.code, e.suggestion()), (Code::InputUnknownName, Some("e-listelec")));
+        assert!(e.message(crate::finding::Lang::Fr).contains("--profile"));
+        let e = unknown_profile("zzz");
+        assert_eq!(e.suggestion(), None);
+        assert!(e.message(crate::finding::Lang::En).contains("reversa-v1"), "known names listed");
+        let e = Profile::from_toml("reversa_profile = \"1\"\nname = \"x\"\ntitel = \"y\"\n", "p.toml")
+            .unwrap_err();
+        assert_eq!((e.code, e.line, e.suggestion()), (Code::InputUnknownName, Some(3), Some("title")));
+        let e = Profile::from_toml("reversa_profile = \"2\"\nname = \"x\"\n", "p.toml").unwrap_err();
+        assert_eq!((e.code, e.line), (Code::InputUnsupportedVersion, Some(1)));
+        // Names checked against the datasets when the profile is compiled.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.toml");
+        let plan = |text: &str| {
+            std::fs::write(&path, text).unwrap();
+            let choice = crate::records::ProfileChoice::File(path.clone());
+            match crate::records::RecordsPlan::new(&choice, "2026-01-01", &Default::default()) {
+                Err(crate::records::RecordsError::Profile(e)) => e,
+                other => panic!("{other:?}"),
+            }
+        };
+        let head = "reversa_profile = \"1\"\nname = \"x\"\n[[mapping]]\n";
+        let e = plan(&format!("{head}dataset = \"electeur\"\nfiles = [\"*.csv\"]\n"));
+        assert_eq!((e.line, e.suggestion()), (Some(4), Some("electeurs")));
+        let e = plan(&format!(
+            "{head}dataset = \"electeurs\"\nfiles = [\"*.csv\"]\n[mapping.fields]\nNom_Naissance = \"nom\"\n"
+        ));
+        assert_eq!((e.line, e.suggestion()), (Some(7), Some("nom_naissance")));
+        let e = plan(&format!(
+            "{head}dataset = \"electeurs\"\nfiles = [\"*.csv\"]\n[mapping.fields]\nnom_naissance = {{ column = \"n\", date = \"??\" }}\n"
+        ));
+        assert_eq!((e.code, e.line), (Code::InputInvalidValue, Some(7)));
+        assert_eq!(e.params["expected"], "date-pattern");
+    }
 }
