@@ -8,6 +8,11 @@
 //! text, a check kind from [`kinds::CATALOGUE`] and the kind's parameters. Without a clause
 //! file, [`default_set`] applies: one clause per reversa check that bears on the verdict.
 //!
+//! A mistake in the clause file (syntax, unknown key, kind, parameter, check id, dataset,
+//! encoding or algorithm) is the commune's, not the vendor's: [`ClauseFile::load`] refuses the
+//! file with an `input.*` [`crate::input::InputError`] (file, line, near name) before any work,
+//! rather than let a clause be violated or unverifiable because of it.
+//!
 //! Overall: **satisfiable** when every clause is satisfied, **not satisfiable** when one is
 //! violated, **undetermined** otherwise (none violated, some unverifiable).
 

@@ -440,7 +440,7 @@ impl CountsFile {
             .iter()
             .map(|h| h.trim().to_lowercase())
             .collect();
-        for h in headers.iter().filter(|h| !h.is_empty() && !CSV_COLUMNS.contains(&h.as_str())) {
+        if let Some(h) = headers.iter().find(|h| !h.is_empty() && !CSV_COLUMNS.contains(&h.as_str())) {
             return Err(InputError::new(Code::InputUnknownName, origin)
                 .at(1, None)
                 .with("what", "column")

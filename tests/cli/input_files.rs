@@ -239,9 +239,7 @@ fn a_clause_file_with_a_wrong_name_is_refused_not_judged() {
         &w,
         "--contract",
         "date.toml",
-        &format!(
-            "reversa_clauses = \"1\"\n[contract]\ndelivery = 12:00:00\n[[clause]]\nid = \"A\"\nkind = \"delivery-deadline\"\nparams = {{ days = 30 }}\n"
-        ),
+        "reversa_clauses = \"1\"\n[contract]\ndelivery = 12:00:00\n[[clause]]\nid = \"A\"\nkind = \"delivery-deadline\"\nparams = { days = 30 }\n",
         &[],
     );
     says(&run, "date.toml:3:1", "input.invalid-value", None);
