@@ -188,6 +188,10 @@ pub fn diff(old: &Plan, new: &Plan, progress: &dyn Progress) -> Result<crate::di
 pub fn check_inputs(plan: &Plan) -> Result<(), RunError> {
     let counts = plan.counts.as_deref().map(crate::completeness::CountsFile::load).transpose()?;
     plan.contract.as_deref().map(crate::clauses::ClauseFile::load).transpose()?;
+    // The built-in profiles, detected, need no check of their own.
+    if counts.is_none() && matches!(plan.profile, ProfileChoice::Detect) {
+        return Ok(());
+    }
     let records_plan =
         RecordsPlan::new(&plan.profile, &run_date(), &crate::completeness::needs(counts.as_ref()))?;
     if let Some(c) = &counts {
