@@ -25,6 +25,7 @@ pub mod demo;
 pub mod diff;
 pub mod finding;
 pub mod guard;
+pub mod input;
 pub mod inventory;
 pub mod manifest;
 pub mod pipeline;

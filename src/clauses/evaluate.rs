@@ -146,6 +146,8 @@ fn evaluate_kind(c: &Clause, ev: &Evidence<'_>) -> Outcome {
     match c.kind.as_str() {
         "check" => {
             let id = c.params.get("id").and_then(|v| v.as_str()).unwrap_or_default();
+            // An unknown id is refused when the clause file is loaded (lint `unknown-check`,
+            // `input.unknown-name`); this stays for a clause set built in code.
             let Some(r) = ev.checks.iter().find(|r| r.id == id) else {
                 return unv(
                     t(format!("contrôle {id} inconnu"), format!("unknown check {id}")),
@@ -810,6 +812,7 @@ fn evaluate_kind(c: &Clause, ev: &Evidence<'_>) -> Outcome {
                 )
             }
         }
+        // Refused when the file is loaded (lint `unknown-kind`); kept for a clause set built in code.
         other => unv(
             t(format!("nature de contrôle inconnue : {other}"), format!("unknown check kind: {other}")),
             other.to_string(),

@@ -8,6 +8,11 @@
 //! text, a check kind from [`kinds::CATALOGUE`] and the kind's parameters. Without a clause
 //! file, [`default_set`] applies: one clause per reversa check that bears on the verdict.
 //!
+//! A mistake in the clause file (syntax, unknown key, kind, parameter, check id, dataset,
+//! encoding or algorithm) is the commune's, not the vendor's: [`ClauseFile::load`] refuses the
+//! file with an `input.*` [`crate::input::InputError`] (file, line, near name) before any work,
+//! rather than let a clause be violated or unverifiable because of it.
+//!
 //! Overall: **satisfiable** when every clause is satisfied, **not satisfiable** when one is
 //! violated, **undetermined** otherwise (none violated, some unverifiable).
 
@@ -111,47 +116,41 @@ pub struct Clause {
     pub source: Option<String>,
 }
 
-/// Why a clause file cannot be used.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("clause file {origin}: {message}")]
-pub struct ClauseError {
-    /// The file.
-    pub origin: String,
-    /// What is wrong, with its position or clause id.
-    pub message: String,
-}
+/// Why a clause file cannot be used: an `input.*` refusal with the file, line and column.
+pub type ClauseError = crate::input::InputError;
 
 impl ClauseFile {
     /// Parses a clause file (syntax and version only: [`lint::lint`] checks the rest).
     pub fn parse(text: &str, origin: &str) -> Result<ClauseFile, ClauseError> {
-        let f: ClauseFile = toml::from_str(text)
-            .map_err(|e| ClauseError { origin: origin.into(), message: e.to_string() })?;
+        let f: ClauseFile =
+            toml::from_str(text).map_err(|e| crate::input::InputError::from_toml(&e, text, origin))?;
         if f.reversa_clauses != CLAUSES_VERSION {
-            return Err(ClauseError {
-                origin: origin.into(),
-                message: format!("reversa_clauses = {:?}: this build reads version 1", f.reversa_clauses),
-            });
+            return Err(crate::input::InputError::new(crate::finding::Code::InputUnsupportedVersion, origin)
+                .at_pos(crate::input::toml_position(text, &["reversa_clauses"]))
+                .with("name", "reversa_clauses")
+                .with("found", &f.reversa_clauses)
+                .with("version", CLAUSES_VERSION));
         }
         Ok(f)
     }
 
-    /// Reads and checks a clause file: syntax, kinds and parameters (the errors of
-    /// [`lint::lint`]; its warnings do not stop a verification).
+    /// Parses and checks a clause file's text: syntax, kinds, parameters and the names they
+    /// give (the blocking problems of [`lint::lint`]; its warnings do not stop a verification).
+    pub fn check(text: &str, origin: &str) -> Result<ClauseFile, ClauseError> {
+        let file = ClauseFile::parse(text, origin)?;
+        if let Some(p) = lint::lint(&file).into_iter().find(|p| p.blocking) {
+            return Err(p.to_input(text, origin));
+        }
+        Ok(file)
+    }
+
+    /// Reads and checks a clause file (see [`ClauseFile::check`]), with the SHA-256 of its bytes.
     pub fn load(path: &std::path::Path) -> Result<(ClauseFile, String), ClauseError> {
         let origin = path.display().to_string();
-        let bytes = std::fs::read(path)
-            .map_err(|e| ClauseError { origin: origin.clone(), message: e.to_string() })?;
-        let text = String::from_utf8(bytes.clone())
-            .map_err(|_| ClauseError { origin: origin.clone(), message: "not UTF-8".into() })?;
-        let file = ClauseFile::parse(&text, &origin)?;
-        let blocking: Vec<String> = lint::lint(&file)
-            .into_iter()
-            .filter(|p| p.blocking)
-            .map(|p| format!("{}: {}", p.clause.as_deref().unwrap_or("-"), p.message_en))
-            .collect();
-        if !blocking.is_empty() {
-            return Err(ClauseError { origin, message: blocking.join("; ") });
-        }
+        let bytes = std::fs::read(path).map_err(|e| crate::input::InputError::unreadable(&origin, &e))?;
+        let text = std::str::from_utf8(&bytes)
+            .map_err(|_| crate::input::InputError::new(crate::finding::Code::InputNotUtf8, origin.clone()))?;
+        let file = ClauseFile::check(text, &origin)?;
         Ok((file, hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes))))
     }
 }

@@ -334,6 +334,47 @@ codes! {
     CompletenessUnexpectedGroup = "completeness.unexpected-group", Warning, Export,
         "{dataset} : {count} groupe(s) ({by}) présent(s) mais non attendu(s) : {groups}",
         "{dataset}: {count} group(s) ({by}) present but not expected: {groups}";
+
+    // ---- input: the commune's own files, refused before any work ----
+    // Counts (--counts), clauses (--contract) and profile (--profile) files: a mistake in them is
+    // not the vendor's fault. Never in a report: the run stops with exit 2 and this message,
+    // prefixed with FILE:LINE:COLUMN and followed by "did you mean «…»?" when a near name exists.
+    /// The file does not exist.
+    InputNotFound = "input.not-found", Error, Input,
+        "fichier introuvable",
+        "file not found";
+    /// The file cannot be read (permissions, device).
+    InputUnreadable = "input.unreadable", Error, Input,
+        "fichier illisible (droits d'accès ou support)",
+        "cannot read the file ({error})";
+    /// The file is not UTF-8.
+    InputNotUtf8 = "input.not-utf8", Error, Input,
+        "le fichier n'est pas en UTF-8 : l'enregistrer en UTF-8",
+        "the file is not UTF-8: save it as UTF-8";
+    /// The file's TOML, CSV or JSON syntax is broken.
+    InputSyntax = "input.syntax", Error, Input,
+        "erreur de syntaxe {format} à cet endroit",
+        "{format} syntax error: {detail}";
+    /// The file declares a format version this build does not read.
+    InputUnsupportedVersion = "input.unsupported-version", Error, Input,
+        "{name} = « {found} » : cette version de reversa lit la version {version}",
+        "{name} = \"{found}\": this build of reversa reads version {version}";
+    /// A name the file uses is not known: key, dataset, field, clause kind, check, profile…
+    InputUnknownName = "input.unknown-name", Error, Input,
+        "« {name} » n'est pas un nom connu ({what})",
+        "\"{name}\" is not a known name ({what})";
+    /// A key the file must give is absent.
+    InputMissingKey = "input.missing-key", Error, Input,
+        "clé obligatoire « {name} » absente",
+        "required key \"{name}\" missing";
+    /// A value of the wrong type or form: a number, a date, a tolerance, a period…
+    InputInvalidValue = "input.invalid-value", Error, Input,
+        "valeur invalide pour « {name} » : il faut {expected}",
+        "invalid value for \"{name}\": {expected} expected";
+    /// A counts file groups by a field whose values are personal data.
+    InputPersonalGrouping = "input.personal-grouping", Error, Input,
+        "regrouper {dataset} par « {name} » montrerait des valeurs personnelles dans le rapport : regrouper par un champ codé ou par année ({allowed}), ou passer --reveal-values",
+        "grouping {dataset} by \"{name}\" would show personal values in the report: group by a coded field or by year ({allowed}), or pass --reveal-values";
 }
 
 impl Code {

@@ -250,6 +250,11 @@ impl Lang {
     }
 }
 
+/// Fills `{name}` placeholders of a catalogue template with `params` (unknown names stay).
+pub fn fill_template(template: &str, params: &BTreeMap<&'static str, String>) -> String {
+    fill(template, params, Lang::En)
+}
+
 /// Replaces each `{name}` in `template` by its parameter (in French, by `name_fr` when the
 /// finding has one: see [`Finding::with_text`]); unknown names are left as they are.
 fn fill(template: &str, params: &BTreeMap<&'static str, String>, lang: Lang) -> String {

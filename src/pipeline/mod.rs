@@ -77,12 +77,19 @@ pub enum RunError {
     /// A profile or schema cannot be compiled.
     #[error(transparent)]
     Records(#[from] records::RecordsError),
-    /// The counts file cannot be read.
+    /// One of the commune's own files (counts, clauses, profile) is refused.
     #[error(transparent)]
-    Counts(#[from] crate::completeness::CountsError),
-    /// The clause file cannot be used.
-    #[error(transparent)]
-    Clauses(#[from] crate::clauses::ClauseError),
+    Input(#[from] crate::input::InputError),
+}
+
+impl RunError {
+    /// The refusal of one of the commune's own files, when that is why the run stopped.
+    pub fn input(&self) -> Option<&crate::input::InputError> {
+        match self {
+            RunError::Input(e) | RunError::Records(records::RecordsError::Profile(e)) => Some(e),
+            _ => None,
+        }
+    }
 }
 
 /// Reads each entry once: the inventory hashes and identifies it while, for files a profile
@@ -176,6 +183,24 @@ pub fn diff(old: &Plan, new: &Plan, progress: &dyn Progress) -> Result<crate::di
     })
 }
 
+/// Checks the commune's own files of `plan` — counts, clauses, profile — before any work (and
+/// before an output folder is touched): each mistake is refused with its file, line and a near
+/// name ([`crate::input::InputError`]). [`run`] checks them again as it loads them.
+pub fn check_inputs(plan: &Plan) -> Result<(), RunError> {
+    let counts = plan.counts.as_deref().map(crate::completeness::CountsFile::load).transpose()?;
+    plan.contract.as_deref().map(crate::clauses::ClauseFile::load).transpose()?;
+    // The built-in profiles, detected, need no check of their own.
+    if counts.is_none() && matches!(plan.profile, ProfileChoice::Detect) {
+        return Ok(());
+    }
+    let records_plan =
+        RecordsPlan::new(&plan.profile, &run_date(), &crate::completeness::needs(counts.as_ref()))?;
+    if let Some(c) = &counts {
+        c.validate(&records_plan.registry, plan.reveal_values)?;
+    }
+    Ok(())
+}
+
 /// Runs the plan: the report, and the rows kept for a diff when the plan asks for them.
 fn run_full(
     plan: &Plan,
@@ -188,7 +213,9 @@ fn run_full(
     needs.fingerprints |= plan.fingerprints;
     needs.diff = plan.diff;
     let mut records_plan = RecordsPlan::new(&plan.profile, &run_date(), &needs)?;
-    records::check_groupings(&records_plan.registry, &needs, plan.reveal_values)?;
+    if let Some(c) = &counts {
+        c.validate(&records_plan.registry, plan.reveal_values)?;
+    }
     records_plan.reveal = plan.reveal_values;
     if !plan.read_records {
         records_plan.profiles.clear();

@@ -51,6 +51,11 @@ pub struct MappingError {
     pub dataset: String,
     /// What is wrong.
     pub message: String,
+    /// The field whose rule is wrong, when one is.
+    pub field: Option<String>,
+    /// What was expected, as an [`crate::input::label`] id (`unknown`: the field is not the
+    /// dataset's).
+    pub expected: &'static str,
 }
 
 /// A mapping compiled against its dataset.
@@ -93,13 +98,25 @@ pub struct Applied {
 impl Mapper {
     /// Compiles `mapping` for `dataset`.
     pub fn compile(mapping: &Mapping, dataset: &Dataset) -> Result<Mapper, MappingError> {
-        let err = |message: String| MappingError { dataset: dataset.name.clone(), message };
+        let err = |message: String| MappingError {
+            dataset: dataset.name.clone(),
+            message,
+            field: None,
+            expected: "other",
+        };
+        let bad = |fname: &str, expected: &'static str, message: String| MappingError {
+            field: Some(fname.to_string()),
+            expected,
+            ..err(message)
+        };
         if dataset.fields.len() > MAX_FIELDS {
             return Err(err(format!("{} fields: a dataset has at most {MAX_FIELDS}", dataset.fields.len())));
         }
         let mut rules = Vec::new();
         for (fname, rule) in &mapping.fields {
-            let field = dataset.field(fname).ok_or_else(|| err(format!("unknown field {fname:?}")))?;
+            let field = dataset
+                .field(fname)
+                .ok_or_else(|| bad(fname, "unknown", format!("unknown field {fname:?}")))?;
             let rule = match rule {
                 FieldRule::Column(c) => Rule { column: Some(c.clone()), ..Default::default() },
                 FieldRule::Rule(r) => (**r).clone(),
@@ -116,11 +133,19 @@ impl Mapper {
                     sep: rule.join.clone().unwrap_or_default(),
                 },
                 (None, true, Some(v)) => Source::Const(v.clone()),
-                _ => return Err(err(format!("field {fname:?}: give exactly one of column, columns, value"))),
+                _ => {
+                    return Err(bad(
+                        fname,
+                        "one-source",
+                        format!("field {fname:?}: give exactly one of column, columns, value"),
+                    ));
+                }
             };
             let date = match &rule.date {
                 Some(p) => Some((
-                    parse_date_pattern(p).ok_or_else(|| err(format!("field {fname:?}: bad date pattern")))?,
+                    parse_date_pattern(p).ok_or_else(|| {
+                        bad(fname, "date-pattern", format!("field {fname:?}: bad date pattern"))
+                    })?,
                     rule.partial,
                 )),
                 None => None,

@@ -58,29 +58,6 @@ pub enum RecordsError {
     /// A schema is wrong.
     #[error(transparent)]
     Schema(#[from] schema::SchemaError),
-    /// No built-in profile of that name.
-    #[error("no built-in profile {0:?}; known: {1}")]
-    UnknownProfile(String, String),
-    /// A grouping names a field the dataset does not have.
-    #[error("counts file: dataset {dataset} has no field {field:?} to group by")]
-    UnknownGroupField {
-        /// The dataset.
-        dataset: String,
-        /// The field.
-        field: String,
-    },
-    /// A grouping would show personal values as group labels.
-    #[error(
-        "counts file: grouping {dataset} by {key:?} would show personal values in the report; group by a coded field, year(date) or one of {allowed}, or pass --reveal-values"
-    )]
-    PersonalGrouping {
-        /// The dataset.
-        dataset: String,
-        /// The grouping key.
-        key: String,
-        /// The keys allowed for this dataset.
-        allowed: String,
-    },
 }
 
 /// A profile ready to route files.
@@ -120,38 +97,6 @@ pub struct RecordsPlan {
     pub aggregates: Vec<aggregate::DatasetAgg>,
     /// Keep the offending values of records that break a rule (`--reveal-values`).
     pub reveal: bool,
-}
-
-/// Refuses the groupings of `needs` that would put personal values in the report as group
-/// labels (a counts file grouping by `nom`), unless the values are to be revealed anyway.
-pub fn check_groupings(registry: &Registry, needs: &Needs, reveal: bool) -> Result<(), RecordsError> {
-    for (dataset, grouping) in &needs.groupings {
-        let Some(d) = registry.get(dataset) else { continue };
-        for key in grouping {
-            let key = key.as_string();
-            match d.groupable(&key) {
-                Err(field) => {
-                    return Err(RecordsError::UnknownGroupField { dataset: dataset.clone(), field });
-                }
-                Ok(false) if !reveal => {
-                    let mut allowed: Vec<String> = d
-                        .fields
-                        .iter()
-                        .filter(|f| f.coded || d.group_by.contains(&f.name))
-                        .map(|f| f.name.clone())
-                        .collect();
-                    allowed.extend(d.group_by.iter().filter(|g| g.starts_with("year(")).cloned());
-                    return Err(RecordsError::PersonalGrouping {
-                        dataset: dataset.clone(),
-                        key,
-                        allowed: allowed.join(", "),
-                    });
-                }
-                Ok(_) => {}
-            }
-        }
-    }
-    Ok(())
 }
 
 /// Aggregates asked for beyond the schemas' defaults: by a counts file, or for fingerprints.
@@ -207,17 +152,16 @@ impl RecordsPlan {
             }
             ProfileChoice::BuiltIn(name) => match profile::BUILT_IN.iter().find(|(n, _)| n == name) {
                 Some((n, t)) => vec![(format!("built-in {n}"), t.to_string())],
-                None => {
-                    let known: Vec<&str> = profile::BUILT_IN.iter().map(|(n, _)| *n).collect();
-                    return Err(RecordsError::UnknownProfile(name.clone(), known.join(", ")));
-                }
+                None => return Err(profile::unknown_profile(name).into()),
             },
             ProfileChoice::File(path) => {
-                let text = std::fs::read_to_string(path).map_err(|e| ProfileError {
-                    origin: path.display().to_string(),
-                    message: format!("cannot read: {e}"),
+                let origin = path.display().to_string();
+                let bytes =
+                    std::fs::read(path).map_err(|e| crate::input::InputError::unreadable(&origin, &e))?;
+                let text = String::from_utf8(bytes).map_err(|_| {
+                    crate::input::InputError::new(crate::finding::Code::InputNotUtf8, origin.clone())
                 })?;
-                vec![(path.display().to_string(), text)]
+                vec![(origin, text)]
             }
         };
         let mut profiles = Vec::new();
@@ -326,24 +270,52 @@ fn compile_profile(
     text: &str,
     registry: &Registry,
 ) -> Result<CompiledProfile, RecordsError> {
-    let err = |message: String| ProfileError { origin: origin.to_string(), message };
+    use crate::finding::Code;
+    use crate::input::{InputError, toml_position};
     let mut mappings = Vec::new();
     for (i, m) in p.mapping.iter().enumerate() {
-        let dataset = registry
-            .position(&m.dataset)
-            .ok_or_else(|| err(format!("mapping {}: unknown dataset {:?}", i + 1, m.dataset)))?;
+        let n = i.to_string();
+        let at = |path: &[&str]| {
+            let mut full = vec!["mapping", n.as_str()];
+            full.extend_from_slice(path);
+            toml_position(text, &full)
+        };
+        let dataset = registry.position(&m.dataset).ok_or_else(|| {
+            InputError::new(Code::InputUnknownName, origin)
+                .at_pos(at(&["dataset"]))
+                .with("what", "dataset")
+                .with("name", &m.dataset)
+                .suggest(&m.dataset, registry.datasets.iter().map(|d| d.name.as_str()))
+        })?;
         let mut set = GlobSetBuilder::new();
-        for g in &m.files {
-            let glob = GlobBuilder::new(g)
-                .case_insensitive(true)
-                .literal_separator(true)
-                .build()
-                .map_err(|e| err(format!("mapping {}: glob {g:?}: {e}", i + 1)))?;
+        for (j, g) in m.files.iter().enumerate() {
+            let glob =
+                GlobBuilder::new(g).case_insensitive(true).literal_separator(true).build().map_err(|_| {
+                    InputError::new(Code::InputInvalidValue, origin)
+                        .at_pos(at(&["files", &j.to_string()]))
+                        .with("name", "files")
+                        .with("expected", "glob")
+                })?;
             set.add(glob);
         }
-        let globs = set.build().map_err(|e| err(format!("mapping {}: {e}", i + 1)))?;
-        let mapper = map::Mapper::compile(m, &registry.datasets[dataset])
-            .map_err(|e| err(format!("mapping {}: {e}", i + 1)))?;
+        let globs = set.build().map_err(|_| {
+            InputError::new(Code::InputInvalidValue, origin)
+                .at_pos(at(&["files"]))
+                .with("name", "files")
+                .with("expected", "glob")
+        })?;
+        let d = &registry.datasets[dataset];
+        let mapper = map::Mapper::compile(m, d).map_err(|e| match e.field.as_deref() {
+            Some(f) if e.expected == "unknown" => InputError::new(Code::InputUnknownName, origin)
+                .at_pos(at(&["fields", f]))
+                .with("what", "field")
+                .with("name", f)
+                .suggest(f, d.fields.iter().map(|x| x.name.as_str())),
+            f => InputError::new(Code::InputInvalidValue, origin)
+                .at_pos(at(&["fields", f.unwrap_or_default()]))
+                .with("name", f.unwrap_or("fields"))
+                .with("expected", e.expected),
+        })?;
         mappings.push(CompiledMapping {
             dataset,
             globs,

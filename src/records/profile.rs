@@ -159,29 +159,20 @@ pub enum Case {
     Title,
 }
 
-/// Why a profile cannot be used.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("profile {origin}: {message}")]
-pub struct ProfileError {
-    /// Where the profile came from (a file path, or `built-in NAME`).
-    pub origin: String,
-    /// What is wrong, with the TOML position when there is one.
-    pub message: String,
-}
+/// Why a profile cannot be used: an `input.*` refusal with the file, line and column.
+pub type ProfileError = crate::input::InputError;
 
 impl Profile {
     /// Parses a profile from TOML text.
     pub fn from_toml(text: &str, origin: &str) -> Result<Profile, ProfileError> {
-        let p: Profile = toml::from_str(text)
-            .map_err(|e| ProfileError { origin: origin.into(), message: e.to_string() })?;
+        let p: Profile =
+            toml::from_str(text).map_err(|e| crate::input::InputError::from_toml(&e, text, origin))?;
         if p.reversa_profile != PROFILE_VERSION {
-            return Err(ProfileError {
-                origin: origin.into(),
-                message: format!(
-                    "reversa_profile = {:?}: this build reads version {PROFILE_VERSION}",
-                    p.reversa_profile
-                ),
-            });
+            return Err(crate::input::InputError::new(crate::finding::Code::InputUnsupportedVersion, origin)
+                .at_pos(crate::input::toml_position(text, &["reversa_profile"]))
+                .with("name", "reversa_profile")
+                .with("found", &p.reversa_profile)
+                .with("version", PROFILE_VERSION));
         }
         Ok(p)
     }
@@ -190,6 +181,15 @@ impl Profile {
     pub fn to_toml(&self) -> String {
         toml::to_string(self).unwrap_or_default()
     }
+}
+
+/// The refusal of a `--profile NAME` that is neither a built-in profile nor a file, with the
+/// near built-in name.
+pub fn unknown_profile(name: &str) -> ProfileError {
+    crate::input::InputError::new(crate::finding::Code::InputUnknownName, "--profile")
+        .with("what", "profile")
+        .with("name", name)
+        .suggest(name, BUILT_IN.iter().map(|(n, _)| *n))
 }
 
 /// The profiles shipped in the binary: `(name, TOML text)`.
@@ -232,5 +232,44 @@ mod tests {
         assert!(!validator.is_valid(&bad));
         assert!(Profile::from_toml("reversa_profile = \"1\"\nname = \"x\"\nsurprise = 1\n", "t").is_err());
         assert!(Profile::from_toml("reversa_profile = \"2\"\nname = \"x\"\n", "t").is_err());
+    }
+
+    #[test]
+    fn wrong_profile_names_and_files_are_refused_with_the_near_name() {
+        use crate::finding::Code;
+        let e = unknown_profile("elistelec");
+        assert_eq!((e.code, e.suggestion()), (Code::InputUnknownName, Some("e-listelec")));
+        assert!(e.message(crate::finding::Lang::Fr).contains("--profile"));
+        let e = unknown_profile("zzz");
+        assert_eq!(e.suggestion(), None);
+        assert!(e.message(crate::finding::Lang::En).contains("reversa-v1"), "known names listed");
+        let e = Profile::from_toml("reversa_profile = \"1\"\nname = \"x\"\ntitel = \"y\"\n", "p.toml")
+            .unwrap_err();
+        assert_eq!((e.code, e.line, e.suggestion()), (Code::InputUnknownName, Some(3), Some("title")));
+        let e = Profile::from_toml("reversa_profile = \"2\"\nname = \"x\"\n", "p.toml").unwrap_err();
+        assert_eq!((e.code, e.line), (Code::InputUnsupportedVersion, Some(1)));
+        // Names checked against the datasets when the profile is compiled.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.toml");
+        let plan = |text: &str| {
+            std::fs::write(&path, text).unwrap();
+            let choice = crate::records::ProfileChoice::File(path.clone());
+            match crate::records::RecordsPlan::new(&choice, "2026-01-01", &Default::default()) {
+                Err(crate::records::RecordsError::Profile(e)) => e,
+                other => panic!("{other:?}"),
+            }
+        };
+        let head = "reversa_profile = \"1\"\nname = \"x\"\n[[mapping]]\n";
+        let e = plan(&format!("{head}dataset = \"electeur\"\nfiles = [\"*.csv\"]\n"));
+        assert_eq!((e.line, e.suggestion()), (Some(4), Some("electeurs")));
+        let e = plan(&format!(
+            "{head}dataset = \"electeurs\"\nfiles = [\"*.csv\"]\n[mapping.fields]\nNom_Naissance = \"nom\"\n"
+        ));
+        assert_eq!((e.line, e.suggestion()), (Some(7), Some("nom_naissance")));
+        let e = plan(&format!(
+            "{head}dataset = \"electeurs\"\nfiles = [\"*.csv\"]\n[mapping.fields]\nnom_naissance = {{ column = \"n\", date = \"??\" }}\n"
+        ));
+        assert_eq!((e.code, e.line), (Code::InputInvalidValue, Some(7)));
+        assert_eq!(e.params["expected"], "date-pattern");
     }
 }

@@ -142,7 +142,6 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
     ("history", "", "", "bureaux-only", "violated"),
     ("period-coverage", r#"dataset = "actes", from = 2000, to = 2025"#, "", "clean", "satisfied"),
     ("period-coverage", r#"dataset = "actes", from = 1990, to = 2025"#, "", "clean", "violated"),
-    ("period-coverage", r#"dataset = "bureaux", from = 2000, to = 2001"#, "", "clean", "unverifiable"),
     ("acte-continuity", "", "", "clean", "satisfied"),
     ("acte-continuity", "", "", "acte-gap", "violated"),
     ("acte-continuity", "", "", "bureaux-only", "unverifiable"),

@@ -12,6 +12,7 @@ mod demo;
 mod faults;
 mod fixity;
 mod hostile;
+mod input_files;
 mod offline;
 mod records;
 mod report;

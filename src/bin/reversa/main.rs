@@ -23,6 +23,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let lang = command_lang(&cli);
     reversa::guard::install_hook();
     // A panic that no entry's guard caught (outside the reading of one file): exit 2, no report.
     let result = reversa::guard::catch(|| run_command(cli))
@@ -30,9 +31,43 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("reversa: {e:#}");
+            match input_refusal(&e) {
+                // One of the commune's own files is wrong: its message from the catalogue.
+                Some(refusal) => eprintln!(
+                    "reversa: {}\nreversa: {}",
+                    refusal.message(lang),
+                    lang.pick(
+                        "aucun rapport écrit : corriger ce fichier puis relancer",
+                        "no report written: fix this file and run again"
+                    )
+                ),
+                None => eprintln!("reversa: {e:#}"),
+            }
             ExitCode::from(2)
         }
+    }
+}
+
+/// The refusal of one of the commune's files (counts, clauses, profile) behind `e`, if any.
+fn input_refusal(e: &anyhow::Error) -> Option<&reversa::input::InputError> {
+    use reversa::records::RecordsError;
+    e.downcast_ref::<reversa::input::InputError>()
+        .or_else(|| e.downcast_ref::<reversa::pipeline::RunError>().and_then(|r| r.input()))
+        .or_else(|| match e.downcast_ref::<RecordsError>() {
+            Some(RecordsError::Profile(p)) => Some(p),
+            _ => None,
+        })
+}
+
+/// The language the command asked its messages in (French by default).
+fn command_lang(cli: &Cli) -> Lang {
+    match &cli.command {
+        Command::Verify(a) => lang(a.read.lang),
+        Command::Inventory(a) => lang(a.read.lang),
+        Command::Fingerprint(a) => lang(a.read.lang),
+        Command::Diff(a) => lang(a.read.lang),
+        Command::Clauses(args::ClausesCommand::Lint { lang: l, .. }) => lang(*l),
+        _ => Lang::Fr,
     }
 }
 
@@ -97,8 +132,11 @@ pub(crate) fn profile_choice(arg: Option<&str>) -> anyhow::Result<ProfileChoice>
     if path.is_file() {
         return Ok(ProfileChoice::File(path));
     }
-    let known: Vec<&str> = reversa::records::profile::BUILT_IN.iter().map(|(n, _)| *n).collect();
-    anyhow::bail!("--profile {arg}: neither a built-in profile ({}) nor a file", known.join(", "))
+    if arg.ends_with(".toml") || arg.contains(std::path::MAIN_SEPARATOR) || arg.contains('/') {
+        return Err(reversa::input::InputError::new(reversa::finding::Code::InputNotFound, arg).into());
+    }
+    // Neither a built-in name nor a file: the near built-in name, if any.
+    Err(reversa::records::profile::unknown_profile(arg).into())
 }
 
 pub(crate) fn plan(path: &Path, read: &ReadArgs, profile: ProfileChoice) -> Plan {
@@ -179,6 +217,9 @@ pub(crate) fn verify(
     extra: &Extra,
 ) -> anyhow::Result<u8> {
     use std::io::IsTerminal;
+    // The commune's own files first: a mistake in them is refused before the output folder
+    // (and any report a previous run left there) is touched.
+    reversa::pipeline::check_inputs(&plan)?;
     check_out_dir(&plan.input, out)?;
     // Before any heavy work: the folder is writable, has room, and is marked as being written.
     let out_dir = report::out::OutDir::prepare(out, &plan.input, &reversa::pipeline::run_date())?;
