@@ -192,13 +192,6 @@ const PPT: Format = fmt("PPT", Some("fmt/126"), "application/vnd.ms-powerpoint",
 const OLE2: Format = fmt("OLE2 compound file", None, "application/x-ole-storage", Proprietary);
 const OFFICE_ENCRYPTED: Format =
     fmt("encrypted Office document", Some("fmt/494"), "application/x-ole-storage", Proprietary);
-const PNG: Format = fmt("PNG", Some("fmt/13"), "image/png", Open);
-const JPEG_JFIF: Format = fmt("JPEG (JFIF)", Some("fmt/43"), "image/jpeg", Open);
-const JPEG_EXIF: Format = fmt("JPEG (Exif)", Some("fmt/645"), "image/jpeg", Open);
-const JPEG_RAW: Format = fmt("JPEG", Some("fmt/41"), "image/jpeg", Open);
-const TIFF: Format = fmt("TIFF", Some("fmt/353"), "image/tiff", Open);
-const GIF87: Format = fmt("GIF 87a", Some("fmt/3"), "image/gif", Open);
-const GIF89: Format = fmt("GIF 89a", Some("fmt/4"), "image/gif", Open);
 const SQLITE: Format = fmt("SQLite 3", Some("fmt/729"), "application/vnd.sqlite3", Open);
 const ACCESS_JET3: Format =
     fmt("Microsoft Access (Jet 3)", Some("x-fmt/239"), "application/x-msaccess", Proprietary);
@@ -206,7 +199,6 @@ const ACCESS_JET4: Format =
     fmt("Microsoft Access (Jet 4)", Some("x-fmt/240"), "application/x-msaccess", Proprietary);
 const ACCESS_ACE: Format =
     fmt("Microsoft Access (ACCDB)", Some("fmt/275"), "application/x-msaccess", Proprietary);
-const RTF: Format = fmt("RTF", None, "application/rtf", Proprietary);
 const XML: Format = fmt("XML", Some("fmt/101"), "application/xml", Open);
 const JSON: Format = fmt("JSON", Some("fmt/817"), "application/json", Open);
 const NDJSON: Format = fmt("NDJSON", None, "application/x-ndjson", Open);
@@ -251,19 +243,22 @@ impl Format {
         }
         match self.name {
             "XLSX" | "XLSB" | "XLS" | "ODS" | "CSV" | "TSV" => "spreadsheet",
-            "DOCX" | "DOC" | "ODT" | "RTF" | "EPUB" | "OpenDocument" => "document",
+            "DOCX" | "DOC" | "ODT" | "EPUB" | "OpenDocument" => "document",
             "PPTX" | "PPT" | "ODP" => "presentation",
             "plain text" | "HTML" | "HTML 5" => "text",
             "XML" | "JSON" | "NDJSON" | "SQLite 3" | "dBASE (DBF)" => "data",
-            n if n.starts_with("Microsoft Access") => "data",
+            n if n.starts_with("Microsoft Access") || n.starts_with("ESRI ") => "data",
+            n if n.starts_with("RTF") => "document",
             "OLE2 compound file" | "encrypted Office document" => "container",
             _ => "unknown",
         }
     }
 }
 
-/// Bytes kept from the start of the stream.
-const HEAD: usize = 8 * 1024;
+/// Bytes kept from the start of the stream: DROID's default scan window, where the wildcard
+/// parts of PRONOM's BOF signatures are looked for (the Exif version tag, PNG chunk names, RTF
+/// control words).
+const HEAD: usize = 64 * 1024;
 /// Bytes of a zip kept from the end of the stream, for its central directory.
 const TAIL: usize = 64 * 1024;
 /// Bytes of head looked at before choosing what to watch in the rest of the stream (a PDF
@@ -284,13 +279,25 @@ enum Mode {
     Pdf,
     /// An OLE2 compound file: search for directory entry names.
     Ole2,
+    /// A JPEG: keep the tail, for the end-of-image marker.
+    Jpeg,
+    /// A PNG: keep the tail, for the `IEND` chunk.
+    Png,
+    /// A GIF: keep the tail, for the trailer.
+    Gif,
 }
 
 const OLE2_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 
 /// Chooses the mode from the head.
 fn decide(head: &[u8]) -> Mode {
-    if pdf_header(head).is_some() {
+    if head.starts_with(b"\xFF\xD8\xFF") {
+        Mode::Jpeg
+    } else if head.starts_with(PNG_MAGIC) {
+        Mode::Png
+    } else if head.starts_with(b"GIF87a") || head.starts_with(b"GIF89a") {
+        Mode::Gif
+    } else if pdf_header(head).is_some() {
         Mode::Pdf
     } else if head.starts_with(b"PK\x03\x04")
         || head.starts_with(b"PK\x05\x06")
@@ -309,36 +316,46 @@ fn pdf_header(head: &[u8]) -> Option<usize> {
     memmem::find(&head[..head.len().min(DECIDE)], b"%PDF-")
 }
 
-/// A rolling copy of the last [`TAIL`] bytes of the stream.
+/// A rolling copy of the last `cap` bytes of the stream.
 #[derive(Debug, Default)]
 struct Tail {
     /// The bytes, in ring order once full.
     buf: Vec<u8>,
     /// When full, where the oldest byte is (and the next write goes).
     pos: usize,
+    /// How many bytes are kept.
+    cap: usize,
 }
 
 impl Tail {
+    fn new(cap: usize) -> Self {
+        Tail { buf: Vec::new(), pos: 0, cap }
+    }
+
     fn push(&mut self, mut data: &[u8]) {
-        if data.len() >= TAIL {
+        let cap = self.cap;
+        if cap == 0 {
+            return;
+        }
+        if data.len() >= cap {
             self.buf.clear();
-            self.buf.extend_from_slice(&data[data.len() - TAIL..]);
+            self.buf.extend_from_slice(&data[data.len() - cap..]);
             self.pos = 0;
             return;
         }
-        if self.buf.len() < TAIL {
-            let take = (TAIL - self.buf.len()).min(data.len());
+        if self.buf.len() < cap {
+            let take = (cap - self.buf.len()).min(data.len());
             self.buf.extend_from_slice(&data[..take]);
             data = &data[take..];
             if data.is_empty() {
                 return;
             }
         }
-        let first = (TAIL - self.pos).min(data.len());
+        let first = (cap - self.pos).min(data.len());
         self.buf[self.pos..self.pos + first].copy_from_slice(&data[..first]);
         let rest = &data[first..];
         self.buf[..rest.len()].copy_from_slice(rest);
-        self.pos = (self.pos + data.len()) % TAIL;
+        self.pos = (self.pos + data.len()) % cap;
     }
 
     /// The bytes in stream order.
@@ -396,36 +413,120 @@ impl MarkerScan {
     }
 }
 
-/// Needles for PDF/A identification.
-const PDFA_NEEDLES: [&[u8]; 2] = [b"pdfaid:part", b"pdfaid:conformance"];
+/// Needles for PDF/A identification, as PRONOM's PDF/A signatures spell them: the XMP
+/// namespace declaration of the PDF/A identification schema, then its two properties.
+const PDFA_NEEDLES: [&[u8]; 3] = [b"xmlns:pdfaid=", b"pdfaid:part", b"pdfaid:conformance"];
 
-/// The PDF/A identification found so far.
-#[derive(Debug, Default, Clone, Copy)]
-struct PdfA {
-    part: Option<u8>,
-    conformance: Option<u8>,
+/// The namespace URI that must follow `xmlns:pdfaid=` and a quote.
+const PDFA_NAMESPACE: &[u8] = b"http://www.aiim.org/pdfa/ns/id";
+
+/// Most bytes between the end of one PDF/A property and the start of the other (PRONOM's
+/// `{0-120}`).
+const PDFA_PAIR_GAP: u64 = 120;
+
+/// A `pdfaid:part` or `pdfaid:conformance` property, in one of the three forms PRONOM's
+/// signatures accept: `="X"`, `='X'` or `>X</pdfaid:…>`, with a one-character value and no
+/// whitespace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct PdfAProp {
+    value: u8,
+    /// Stream offsets of the property name and of the byte after its value.
+    start: u64,
+    end: u64,
+    /// The element form (`<pdfaid:part>4</pdfaid:part>`), which PDF/A-4's signatures require.
+    element: bool,
 }
 
-/// The value after an XMP property name: `="1"`, `='1'` or `>1<`, trimmed.
-fn xmp_value(after: &[u8]) -> Option<&[u8]> {
-    let trim = <[u8]>::trim_ascii;
-    let s = trim(after);
-    let (&first, rest) = s.split_first()?;
-    match first {
-        b'=' => {
-            let rest = trim(rest);
-            let (&quote, rest) = rest.split_first()?;
-            if quote != b'"' && quote != b'\'' {
-                return None;
+/// The property (or, for the namespace needle, a property-less marker) at a hit of needle `i`,
+/// `after` being the bytes that follow the needle.
+fn pdfa_prop(i: usize, offset: u64, after: &[u8]) -> Option<PdfAProp> {
+    let start = offset;
+    let needle = PDFA_NEEDLES[i].len() as u64;
+    if i == 0 {
+        let (&quote, rest) = after.split_first()?;
+        return ((quote == b'"' || quote == b'\'') && rest.starts_with(PDFA_NAMESPACE)).then_some(PdfAProp {
+            value: 0,
+            start,
+            end: start + needle,
+            element: false,
+        });
+    }
+    let close: &[u8] = if i == 1 { b"</pdfaid:part>" } else { b"</pdfaid:conformance>" };
+    let (open, element) = match after {
+        [b'=', b'"' | b'\'', ..] => (2, false),
+        [b'>', ..] => (1, true),
+        _ => return None,
+    };
+    let value = *after.get(open)?;
+    let rest = after.get(open + 1..)?;
+    let closing = if element {
+        rest.starts_with(close).then_some(close.len())
+    } else {
+        matches!(rest.first(), Some(b'"' | b'\'')).then_some(1)
+    }?;
+    Some(PdfAProp { value, start, end: start + needle + (open + 1 + closing) as u64, element })
+}
+
+/// What the PDF/A scan found so far.
+#[derive(Debug, Default, Clone)]
+struct PdfA {
+    /// Where the PDF/A namespace was first declared.
+    namespace: Option<u64>,
+    /// The last `pdfaid:part` and `pdfaid:conformance` properties after the declaration.
+    part: Option<PdfAProp>,
+    conformance: Option<PdfAProp>,
+    /// The first part and conformance (1–3; A, B, U) that PRONOM's PDF/A-1 to -3 signatures
+    /// match: the declaration, then both properties within [`PDFA_PAIR_GAP`] bytes.
+    claim: Option<(u8, u8)>,
+    /// `<pdfaid:part>4</pdfaid:part>` and the first `<pdfaid:conformance>E|F</…>`, anywhere
+    /// (PRONOM's PDF/A-4 signatures).
+    part4: bool,
+    conformance4: Option<u8>,
+}
+
+impl PdfA {
+    /// Nothing more to look for.
+    fn done(&self) -> bool {
+        self.claim.is_some() || (self.part4 && self.conformance4.is_some())
+    }
+
+    /// Notes a hit of needle `i`, hits coming in stream order.
+    fn note(&mut self, i: usize, offset: u64, prop: Option<PdfAProp>) {
+        let Some(prop) = prop else { return };
+        match i {
+            0 => {
+                self.namespace.get_or_insert(offset);
             }
-            let end = rest.iter().position(|&b| b == quote)?;
-            Some(trim(&rest[..end]))
+            1 => {
+                self.part4 |= prop.element && prop.value == b'4';
+                self.pair(prop, self.conformance, true);
+                if self.namespace.is_some_and(|n| n < prop.start) {
+                    self.part = Some(prop);
+                }
+            }
+            _ => {
+                if prop.element && matches!(prop.value, b'E' | b'F') {
+                    self.conformance4.get_or_insert(prop.value);
+                }
+                self.pair(prop, self.part, false);
+                if self.namespace.is_some_and(|n| n < prop.start) {
+                    self.conformance = Some(prop);
+                }
+            }
         }
-        b'>' => {
-            let end = rest.iter().position(|&b| b == b'<')?;
-            Some(trim(&rest[..end]))
+    }
+
+    /// Pairs a new property with the last one of the other kind.
+    fn pair(&mut self, new: PdfAProp, other: Option<PdfAProp>, new_is_part: bool) {
+        let Some(other) = other else { return };
+        if self.claim.is_some() || new.start < other.end || new.start - other.end > PDFA_PAIR_GAP {
+            return;
         }
-        _ => None,
+        let (part, conformance) =
+            if new_is_part { (new.value, other.value) } else { (other.value, new.value) };
+        if matches!((part, conformance), (b'1', b'A' | b'B') | (b'2' | b'3', b'A' | b'B' | b'U')) {
+            self.claim = Some((part, conformance));
+        }
     }
 }
 
@@ -644,7 +745,8 @@ pub struct Sniffer {
     /// Bytes seen.
     total: u64,
     mode: Mode,
-    /// Zip mode: the last bytes.
+    /// Zip, PDF, JPEG, PNG and GIF modes: the last bytes (the central directory, the end
+    /// markers).
     tail: Tail,
     /// PDF and OLE2 modes: the marker search.
     scan: Option<MarkerScan>,
@@ -688,10 +790,18 @@ impl Sniffer {
     fn start(&mut self, mode: Mode) {
         self.mode = mode;
         self.scan = match mode {
-            Mode::Pdf => Some(MarkerScan::new(&PDFA_NEEDLES, 32)),
+            Mode::Pdf => Some(MarkerScan::new(&PDFA_NEEDLES, 40)),
             Mode::Ole2 => Some(MarkerScan::new(&OLE2_NEEDLES, 0)),
             _ => None,
         };
+        self.tail = Tail::new(match mode {
+            Mode::Zip => TAIL,
+            Mode::Pdf => PDF_EOF_WINDOW,
+            Mode::Jpeg => JPEG_EOF_WINDOW,
+            Mode::Png => PNG_EOF_WINDOW,
+            Mode::Gif => GIF_EOF_WINDOW,
+            Mode::Ole2 | Mode::Plain | Mode::Undecided => 0,
+        });
     }
 
     /// Watches stream bytes for the mode.
@@ -703,30 +813,23 @@ impl Sniffer {
         match self.mode {
             Mode::Zip => self.tail.push(data),
             Mode::Pdf => {
-                let pdfa = &mut self.pdfa;
-                if pdfa.part.is_some() && pdfa.conformance.is_some() {
+                self.tail.push(data);
+                if self.pdfa.done() {
                     return;
                 }
                 if let Some(scan) = &mut self.scan {
-                    scan.feed(data, last, &mut |i, _, bytes| {
-                        let value = xmp_value(&bytes[PDFA_NEEDLES[i].len()..]);
-                        match i {
-                            0 if pdfa.part.is_none() => {
-                                pdfa.part = value
-                                    .and_then(|v| std::str::from_utf8(v).ok())
-                                    .and_then(|v| v.parse::<u8>().ok());
-                            }
-                            1 if pdfa.conformance.is_none() => {
-                                pdfa.conformance = value
-                                    .and_then(|v| v.first())
-                                    .filter(|c| c.is_ascii_alphabetic())
-                                    .map(|c| c.to_ascii_uppercase());
-                            }
-                            _ => {}
-                        }
+                    let mut hits = Vec::new();
+                    scan.feed(data, last, &mut |i, offset, bytes| {
+                        hits.push((offset, i, pdfa_prop(i, offset, &bytes[PDFA_NEEDLES[i].len()..])));
                     });
+                    // Each needle's hits come in stream order; the pairing needs them all in order.
+                    hits.sort_unstable_by_key(|h| (h.0, h.1));
+                    for (offset, i, prop) in hits {
+                        self.pdfa.note(i, offset, prop);
+                    }
                 }
             }
+            Mode::Jpeg | Mode::Png | Mode::Gif => self.tail.push(data),
             Mode::Ole2 => {
                 let found = &mut self.ole2;
                 if let Some(scan) = &mut self.scan {
@@ -764,7 +867,10 @@ impl Sniffer {
                 zip_tail_names(&self.tail.into_vec(), total, &mut names);
                 names.format()
             }
-            Mode::Pdf => pdf_format(&self.head, self.pdfa),
+            Mode::Pdf => pdf_format(&self.head, &self.pdfa, &self.tail.into_vec()),
+            Mode::Jpeg => jpeg_format(&self.head, &self.tail.into_vec()),
+            Mode::Png => png_format(&self.head, &self.tail.into_vec()),
+            Mode::Gif => gif_format(&self.head, &self.tail.into_vec()),
             Mode::Ole2 => ole2_format(&self.ole2, &name),
             Mode::Plain | Mode::Undecided => plain_format(&self.head, &name, encoding),
         }
@@ -781,40 +887,59 @@ fn has_ext(name: &str, exts: &[&str]) -> bool {
     exts.iter().any(|e| name.ends_with(e) && name.len() > e.len())
 }
 
-/// The PDF format from its header version and its PDF/A identification.
-fn pdf_format(head: &[u8], pdfa: PdfA) -> Format {
+/// Bytes at the end of a PDF where `%%EOF` must be (PRONOM: within 1024 bytes of the end).
+const PDF_EOF_WINDOW: usize = 1024 + 5;
+
+/// The note of a format recognised by its header whose PRONOM signature does not match in
+/// full (no end marker where PRONOM expects one): it gets no PRONOM id.
+pub const NOTE_NO_PUID: &str = "en-tête reconnu, mais la signature PRONOM n'est pas satisfaite \
+     (en-tête ou marqueur de fin absent de la place attendue) : pas d'identifiant PRONOM";
+
+/// The PDF format, as PRONOM's signatures tell it: PDF/A-4 (a `%PDF-2.x` header at offset 0
+/// and `<pdfaid:part>4</pdfaid:part>`), PDF/A-1 to -3 (a `%PDF-1.0`…`1.7` header in the first
+/// 144 bytes and the PDF/A identification, see [`PdfA`]), else the header's version (at offset
+/// 0, `%PDF-2.0` within 4 KiB) with `%%EOF` in the last 1 KiB.
+fn pdf_format(head: &[u8], pdfa: &PdfA, tail: &[u8]) -> Format {
     let pdf = |name, puid| fmt(name, puid, "application/pdf", Open);
-    if let Some(part) = pdfa.part {
-        return match (part, pdfa.conformance) {
-            (1, Some(b'A')) => pdf("PDF/A-1a", Some("fmt/95")),
-            (1, Some(b'B')) => pdf("PDF/A-1b", Some("fmt/354")),
-            (1, _) => pdf("PDF/A-1", None),
-            (2, Some(b'A')) => pdf("PDF/A-2a", Some("fmt/476")),
-            (2, Some(b'B')) => pdf("PDF/A-2b", Some("fmt/477")),
-            (2, Some(b'U')) => pdf("PDF/A-2u", Some("fmt/478")),
-            (2, _) => pdf("PDF/A-2", None),
-            (3, Some(b'A')) => pdf("PDF/A-3a", Some("fmt/479")),
-            (3, Some(b'B')) => pdf("PDF/A-3b", Some("fmt/480")),
-            (3, Some(b'U')) => pdf("PDF/A-3u", Some("fmt/481")),
-            (3, _) => pdf("PDF/A-3", None),
-            (4, Some(b'E')) => pdf("PDF/A-4e", None),
-            (4, Some(b'F')) => pdf("PDF/A-4f", None),
-            (4, _) => pdf("PDF/A-4", None),
-            _ => pdf("PDF/A", None),
+    let at = pdf_header(head);
+    let version = at.and_then(|p| head.get(p + 5..p + 8)).unwrap_or_default();
+    let v1 = matches!(version, [b'1', b'.', b'0'..=b'7']);
+    if at == Some(0) && matches!(version, [b'2', b'.', b'0'..=b'9']) && pdfa.part4 {
+        return match pdfa.conformance4 {
+            Some(b'E') => pdf("PDF/A-4e", Some("fmt/1911")),
+            Some(b'F') => pdf("PDF/A-4f", Some("fmt/1912")),
+            _ => pdf("PDF/A-4", Some("fmt/1910")),
         };
     }
-    let version = pdf_header(head).and_then(|p| head.get(p + 5..p + 8));
-    match version {
-        Some(b"1.0") => pdf("PDF 1.0", Some("fmt/14")),
-        Some(b"1.1") => pdf("PDF 1.1", Some("fmt/15")),
-        Some(b"1.2") => pdf("PDF 1.2", Some("fmt/16")),
-        Some(b"1.3") => pdf("PDF 1.3", Some("fmt/17")),
-        Some(b"1.4") => pdf("PDF 1.4", Some("fmt/18")),
-        Some(b"1.5") => pdf("PDF 1.5", Some("fmt/19")),
-        Some(b"1.6") => pdf("PDF 1.6", Some("fmt/20")),
-        Some(b"1.7") => pdf("PDF 1.7", Some("fmt/276")),
-        Some(b"2.0") => pdf("PDF 2.0", Some("fmt/1129")),
-        _ => pdf("PDF", None),
+    if let Some(claim) = pdfa.claim.filter(|_| v1 && at.is_some_and(|p| p <= 144)) {
+        return match claim {
+            (b'1', b'A') => pdf("PDF/A-1a", Some("fmt/95")),
+            (b'1', _) => pdf("PDF/A-1b", Some("fmt/354")),
+            (b'2', b'A') => pdf("PDF/A-2a", Some("fmt/476")),
+            (b'2', b'B') => pdf("PDF/A-2b", Some("fmt/477")),
+            (b'2', _) => pdf("PDF/A-2u", Some("fmt/478")),
+            (_, b'A') => pdf("PDF/A-3a", Some("fmt/479")),
+            (_, b'B') => pdf("PDF/A-3b", Some("fmt/480")),
+            _ => pdf("PDF/A-3u", Some("fmt/481")),
+        };
+    }
+    let (name, puid) = match version {
+        b"1.0" => ("PDF 1.0", "fmt/14"),
+        b"1.1" => ("PDF 1.1", "fmt/15"),
+        b"1.2" => ("PDF 1.2", "fmt/16"),
+        b"1.3" => ("PDF 1.3", "fmt/17"),
+        b"1.4" => ("PDF 1.4", "fmt/18"),
+        b"1.5" => ("PDF 1.5", "fmt/19"),
+        b"1.6" => ("PDF 1.6", "fmt/20"),
+        b"1.7" => ("PDF 1.7", "fmt/276"),
+        b"2.0" => ("PDF 2.0", "fmt/1129"),
+        _ => return pdf("PDF", None),
+    };
+    let placed = if v1 { at == Some(0) } else { at.is_some_and(|p| p <= 4096) };
+    if placed && memmem::find(tail, b"%%EOF").is_some() {
+        pdf(name, Some(puid))
+    } else {
+        Format { note: Some(NOTE_NO_PUID), ..pdf(name, None) }
     }
 }
 
@@ -883,26 +1008,263 @@ fn tar_v7_header(head: &[u8]) -> bool {
     recorded == sum
 }
 
-/// JPEG: Exif when an APP1 segment carries `Exif`, JFIF when an APP0 segment carries `JFIF`.
-fn jpeg_format(head: &[u8]) -> Format {
-    let mut q = 2;
-    let mut jfif = false;
-    // Walk the APPn segments that precede the image data.
-    while let (Some(&0xFF), Some(&marker)) = (head.get(q), head.get(q + 1)) {
-        if !(0xE0..=0xEF).contains(&marker) {
-            break;
-        }
-        let Some(len) = head.get(q + 2..q + 4).map(|b| u16::from_be_bytes([b[0], b[1]]) as usize) else {
-            break;
-        };
-        let payload = head.get(q + 4..).unwrap_or_default();
-        if marker == 0xE1 && payload.starts_with(b"Exif\0") {
-            return JPEG_EXIF;
-        }
-        jfif |= marker == 0xE0 && payload.starts_with(b"JFIF\0");
-        q += 2 + len;
+// ---- Images, as PRONOM's signatures tell them ------------------------------------------------
+
+const PNG_MAGIC: &[u8] = b"\x89PNG\r\n\x1a\n";
+/// Bytes at the end of a JPEG where the EOI marker `FF D9` is looked for (PRONOM: within
+/// 16000, 65536 or 131072 bytes of the end, depending on the signature).
+const JPEG_EOF_WINDOW: usize = 131_072 + 2;
+/// Bytes at the end of a PNG: the `IEND` chunk, at the end or at most 4 bytes before it.
+const PNG_EOF_WINDOW: usize = 12 + 4;
+/// Bytes at the end of a GIF: the trailer `;`, at most 4 bytes before the end.
+const GIF_EOF_WINDOW: usize = 1 + 4;
+
+/// An image format, its MIME type and openness given.
+const fn image(name: &'static str, puid: Option<&'static str>, mime: &'static str) -> Format {
+    fmt(name, puid, mime, Open)
+}
+
+/// The same format without PRONOM id, with [`NOTE_NO_PUID`].
+fn without_puid(f: Format) -> Format {
+    Format { puid: None, note: Some(NOTE_NO_PUID), ..f }
+}
+
+/// JPEG, as PRONOM's signatures tell it. At offset 0, `FF D8 FF E0`, a length and `JFIF\0` 1.00,
+/// 1.01 or 1.02 (units 0–2) is JFIF (fmt/42, fmt/43, fmt/44); `FF D8 FF E1`, a length,
+/// `Exif\0\0` and a TIFF header followed (anywhere in the first 64 KiB) by the ExifVersion tag
+/// `0200`, `0210`, `0220`, `0221` or `023x` is Exif 2.0, 2.1, 2.2, 2.21 or 2.3x (x-fmt/398,
+/// x-fmt/390, x-fmt/391, fmt/645, fmt/1507); both need the EOI marker near the end (within
+/// 16000, 65536 or 131072 bytes, per signature). Otherwise `FF D8 FF` with EOI within 64 KiB of
+/// the end is a raw JPEG stream (fmt/41). An APP0 JFIF segment followed by an Exif APP1 is JFIF,
+/// as for PRONOM.
+fn jpeg_format(head: &[u8], tail: &[u8]) -> Format {
+    const JPEG_RAW: Format = image("JPEG", Some("fmt/41"), "image/jpeg");
+    // Bytes from the end of the last EOI marker to the end of the stream.
+    let eoi = memmem::rfind(tail, b"\xFF\xD9").map(|p| tail.len() - (p + 2));
+    let eoi_within = |max: usize| eoi.is_some_and(|d| d <= max);
+    let specific = match (head.get(3), head.get(6..16)) {
+        (Some(0xE0), Some([b'J', b'F', b'I', b'F', 0, 1, minor, 0..=2, ..])) => match minor {
+            0 => Some((image("JPEG (JFIF 1.00)", Some("fmt/42"), "image/jpeg"), 65_536)),
+            1 => Some((image("JPEG (JFIF 1.01)", Some("fmt/43"), "image/jpeg"), 65_536)),
+            2 => Some((image("JPEG (JFIF 1.02)", Some("fmt/44"), "image/jpeg"), 65_536)),
+            _ => None,
+        },
+        (Some(0xE1), Some(exif)) if exif.starts_with(b"Exif\0\0") => exif_version(head),
+        _ => None,
+    };
+    match specific {
+        Some((f, max)) if eoi_within(max) => f,
+        _ if eoi_within(65_536) => JPEG_RAW,
+        _ => without_puid(JPEG_RAW),
     }
-    if jfif { JPEG_JFIF } else { JPEG_RAW }
+}
+
+/// The Exif format from the ExifVersion tag (0x9000, UNDEFINED, count 4) found after the TIFF
+/// header of an `Exif\0\0` APP1 segment at offset 6, with the EOI window of its PRONOM
+/// signature.
+fn exif_version(head: &[u8]) -> Option<(Format, usize)> {
+    let (tag, big_endian): (&[u8], bool) = match head.get(12..16)? {
+        b"MM\0*" => (b"\x90\x00\x00\x07\x00\x00\x00\x04", true),
+        b"II*\0" => (b"\x00\x90\x07\x00\x04\x00\x00\x00", false),
+        _ => return None,
+    };
+    let exif = |name, puid| image(name, Some(puid), "image/jpeg");
+    memmem::find_iter(&head[16..], tag).find_map(|p| {
+        let version = head.get(16 + p + tag.len()..16 + p + tag.len() + 4)?;
+        match version {
+            b"0200" => Some((exif("JPEG (Exif 2.0)", "x-fmt/398"), if big_endian { 65_536 } else { 16_000 })),
+            b"0210" => Some((exif("JPEG (Exif 2.1)", "x-fmt/390"), 16_000)),
+            b"0220" => Some((exif("JPEG (Exif 2.2)", "x-fmt/391"), 131_072)),
+            b"0221" => Some((exif("JPEG (Exif 2.21)", "fmt/645"), 65_536)),
+            [b'0', b'2', b'3', b'0'..=b'9'] => Some((exif("JPEG (Exif 2.3x)", "fmt/1507"), 131_072)),
+            _ => None,
+        }
+    })
+}
+
+/// PNG, as PRONOM's signatures tell it: the signature and the `IHDR` chunk at offset 0, and the
+/// `IEND` chunk at the very end: PNG 1.2 (fmt/13) when `iTXt` appears in the first 64 KiB,
+/// else PNG 1.1 (fmt/12) when `iCCP`, `sPLT` or `sRGB` does; else, with `IEND` at most 4
+/// bytes before the end, PNG 1.0 (fmt/11).
+fn png_format(head: &[u8], tail: &[u8]) -> Format {
+    const IEND: &[u8] = b"\0\0\0\0IEND\xAE\x42\x60\x82";
+    let png = |name, puid| image(name, Some(puid), "image/png");
+    if !head.starts_with(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR") {
+        return without_puid(png("PNG", "fmt/11"));
+    }
+    let body = &head[16..];
+    let has = |chunk: &[u8]| memmem::find(body, chunk).is_some();
+    if tail.ends_with(IEND) {
+        if has(b"iTXt") {
+            return png("PNG 1.2", "fmt/13");
+        }
+        if has(b"iCCP") || has(b"sPLT") || has(b"sRGB") {
+            return png("PNG 1.1", "fmt/12");
+        }
+    }
+    if memmem::rfind(tail, IEND).is_some_and(|p| tail.len() - (p + IEND.len()) <= 4) {
+        png("PNG 1.0", "fmt/11")
+    } else {
+        without_puid(png("PNG", "fmt/11"))
+    }
+}
+
+/// GIF 87a (fmt/3) or 89a (fmt/4): the header at offset 0, the trailer `;` at most 4 bytes
+/// before the end.
+fn gif_format(head: &[u8], tail: &[u8]) -> Format {
+    let f = if head.starts_with(b"GIF87a") {
+        image("GIF 87a", Some("fmt/3"), "image/gif")
+    } else {
+        image("GIF 89a", Some("fmt/4"), "image/gif")
+    };
+    if tail.contains(&b';') { f } else { without_puid(f) }
+}
+
+/// TIFF (fmt/353: `II*\0`, `MM\0*`) and BigTIFF (fmt/1917: `II+\0` or `MM\0+` with an offset
+/// size of 8).
+fn tiff_format(head: &[u8]) -> Option<Format> {
+    if head.starts_with(b"II*\0") || head.starts_with(b"MM\0*") {
+        return Some(image("TIFF", Some("fmt/353"), "image/tiff"));
+    }
+    if head.starts_with(b"II+\0\x08\0\0\0") || head.starts_with(b"MM\0+\0\x08\0\0") {
+        return Some(image("BigTIFF", Some("fmt/1917"), "image/tiff"));
+    }
+    None
+}
+
+/// Windows BMP: version 3.0 (fmt/116), 4.0 (fmt/118) or 5.0 (fmt/119) from the size of the
+/// header after `BM` and its planes, depth and compression fields, as PRONOM's signatures
+/// check them; other BMP variants (OS/2, 1.0, 2.0) get no id here. Proprietary: a Microsoft
+/// format, published by the vendor only.
+fn bmp_format(head: &[u8]) -> Option<Format> {
+    if !head.starts_with(b"BM") || head.len() < 34 {
+        return None;
+    }
+    let header_size = u32_at(head, 14)?;
+    let reserved_zero = head[6..10] == [0, 0, 0, 0];
+    let fields_ok = |max_compression: u8| {
+        head[26..28] == [1, 0]
+            && matches!(head[28], 1 | 4 | 8 | 16 | 24 | 32)
+            && head[29] == 0
+            && head[30] <= max_compression
+            && head[31..34] == [0, 0, 0]
+    };
+    let bmp = |name, puid| fmt(name, puid, "image/bmp", Proprietary);
+    Some(match header_size {
+        40 if fields_ok(2) => bmp("BMP 3.0", Some("fmt/116")),
+        108 if reserved_zero && fields_ok(3) => bmp("BMP 4.0", Some("fmt/118")),
+        124 if reserved_zero && fields_ok(5) => bmp("BMP 5.0", Some("fmt/119")),
+        12 | 40 | 52 | 56 | 64 | 108 | 124 => bmp("BMP", None),
+        _ => return None,
+    })
+}
+
+/// JPEG 2000: the JP2 signature box, then a file type box with brand `jp2 ` (x-fmt/392); other
+/// brands (JPX…) get no id here.
+fn jp2_format(head: &[u8]) -> Option<Format> {
+    if !head.starts_with(b"\0\0\0\x0CjP  \r\n\x87\n") {
+        return None;
+    }
+    Some(if head.get(16..23) == Some(b"ftypjp2") {
+        image("JPEG 2000 (JP2)", Some("x-fmt/392"), "image/jp2")
+    } else {
+        image("JPEG 2000", None, "image/jpx")
+    })
+}
+
+// ---- Shapefile parts ---------------------------------------------------------------------------
+
+/// The 100-byte header of a shapefile's main (`.shp`) or index (`.shx`) file: the file code
+/// 9994 (big-endian), five unused zero words, the length, then version 1000 (little-endian).
+/// The main file with its first record numbered 1 is PRONOM's ESRI Shapefile (x-fmt/235); the
+/// index file, and a main file without records, have no PRONOM signature. Open: the ESRI
+/// Shapefile Technical Description is public and free to implement.
+fn shapefile_format(head: &[u8], name: &str) -> Option<Format> {
+    if !head.starts_with(b"\0\0\x27\x0A")
+        || head.get(4..24)? != [0; 20]
+        || head.get(28..32)? != b"\xE8\x03\0\0"
+    {
+        return None;
+    }
+    if has_ext(name, &[".shx"]) {
+        return Some(fmt("ESRI Shapefile index (SHX)", None, "application/vnd.shx", Open));
+    }
+    let shp = fmt("ESRI Shapefile (SHP)", Some("x-fmt/235"), "application/vnd.shp", Open);
+    Some(if head.get(100..104) == Some(b"\0\0\0\x01") { shp } else { without_puid(shp) })
+}
+
+/// A shapefile's `.prj`: the coordinate reference system in OGC Well-Known Text (no PRONOM id).
+fn prj_format(text: &[u8], name: &str) -> Option<Format> {
+    let wkt = [&b"PROJCS["[..], b"GEOGCS[", b"GEOCCS[", b"COMPD_CS[", b"PROJCRS[", b"GEOGCRS[", b"GEODCRS["];
+    (has_ext(name, &[".prj"]) && wkt.iter().any(|k| text.starts_with(k))).then_some(fmt(
+        "ESRI projection (WKT)",
+        None,
+        "text/plain",
+        Open,
+    ))
+}
+
+// ---- RTF ---------------------------------------------------------------------------------------
+
+/// RTF, as PRONOM's signatures tell its versions from the control words at the start (the
+/// version number itself is always 1): `{\rtf1` and a character set is RTF 1.0–1.4 (fmt/45);
+/// with `\ansicpg`, 1.5–1.6 (fmt/50); with the `\stshf…` default fonts after it, 1.7 (fmt/52);
+/// then `\lsdstimax`, 1.8 (fmt/53); or one of `\*\colorschememapping`, `\afelev`,
+/// `\*\datastore`, `\*\defchp`, 1.9 (fmt/355). Without `{\rtf` at offset 0: no id.
+fn rtf_format(head: &[u8]) -> Format {
+    let rtf = |name, puid| fmt(name, puid, "application/rtf", Proprietary);
+    let Some(after) = head.strip_prefix(b"{\\rtf") else { return rtf("RTF", None) };
+    // `(66|6631)`: the `f` of `{\rtf`, optionally followed by `1`.
+    let starts: Vec<&[u8]> = std::iter::once(after).chain(after.strip_prefix(b"1")).collect();
+    // The rest after `gap` bytes (within `gaps`), a character set word and `\ansicpg`.
+    let after_cpg = |gaps: std::ops::RangeInclusive<usize>, cpg: bool| -> Vec<&[u8]> {
+        let mut out = Vec::new();
+        for s in &starts {
+            for g in gaps.clone() {
+                let Some(rest) = s.get(g..) else { continue };
+                for cs in [&b"\\ansi"[..], b"\\mac", b"\\pca", b"\\pc"] {
+                    if let Some(r) = rest.strip_prefix(cs) {
+                        if !cpg {
+                            out.push(r);
+                        } else if let Some(r) = r.strip_prefix(b"\\ansicpg") {
+                            out.push(r);
+                        }
+                    }
+                }
+            }
+        }
+        out
+    };
+    let fonts = |gap: usize| after_cpg(0..=15, true).into_iter().find_map(|r| rtf_default_fonts(r, gap));
+    let v19 = [&b"\\*\\colorschememapping"[..], b"\\afelev", b"\\*\\datastore", b"\\*\\defchp"];
+    if fonts(5).is_some_and(|r| v19.iter().any(|w| memmem::find(r, w).is_some())) {
+        return rtf("RTF 1.9", Some("fmt/355"));
+    }
+    if fonts(4).is_some_and(|r| memmem::find(r, b"\\lsdstimax").is_some()) {
+        return rtf("RTF 1.8", Some("fmt/53"));
+    }
+    if after_cpg(0..=0, true).into_iter().any(|r| rtf_default_fonts(r, 4).is_some()) {
+        return rtf("RTF 1.7", Some("fmt/52"));
+    }
+    if !after_cpg(0..=1, true).is_empty() {
+        return rtf("RTF 1.5–1.6", Some("fmt/50"));
+    }
+    if !after_cpg(0..=0, false).is_empty() {
+        return rtf("RTF 1.0–1.4", Some("fmt/45"));
+    }
+    rtf("RTF", None)
+}
+
+/// After `\ansicpg`: at least 3 bytes, then `\stshfdbch`, `\stshfloch`, `\stshfhich` and
+/// `\stshfbi`, each 1 to `gap` bytes after the previous one; the rest after them.
+fn rtf_default_fonts(s: &[u8], gap: usize) -> Option<&[u8]> {
+    let first = 3 + memmem::find(s.get(3..)?, b"\\stshfdbch")?;
+    let mut at = first + b"\\stshfdbch".len();
+    for word in [&b"\\stshfloch"[..], b"\\stshfhich", b"\\stshfbi"] {
+        let g = (1..=gap).find(|&g| s.get(at + g..).is_some_and(|r| r.starts_with(word)))?;
+        at += g + word.len();
+    }
+    s.get(at..)
 }
 
 /// The head as ASCII-compatible bytes for text sniffing: without a BOM, and with UTF-16
@@ -940,20 +1302,11 @@ fn looks_like_json(text: &[u8]) -> bool {
 
 /// Formats told by magic bytes in the head, then text formats.
 fn plain_format(head: &[u8], name: &str, encoding: Encoding) -> Format {
-    if head.starts_with(b"\x89PNG\r\n\x1a\n") {
-        return PNG;
+    if let Some(f) = tiff_format(head).or_else(|| jp2_format(head)).or_else(|| bmp_format(head)) {
+        return f;
     }
-    if head.starts_with(b"\xFF\xD8\xFF") {
-        return jpeg_format(head);
-    }
-    if head.starts_with(b"II*\0") || head.starts_with(b"MM\0*") {
-        return TIFF;
-    }
-    if head.starts_with(b"GIF87a") {
-        return GIF87;
-    }
-    if head.starts_with(b"GIF89a") {
-        return GIF89;
+    if let Some(f) = shapefile_format(head, name) {
+        return f;
     }
     if head.starts_with(b"\x1F\x8B") {
         return GZIP;
@@ -998,7 +1351,10 @@ fn plain_format(head: &[u8], name: &str, encoding: Encoding) -> Format {
     let text = decoded.trim_ascii_start();
     let lower: Vec<u8> = text.iter().take(32).map(u8::to_ascii_lowercase).collect();
     if text.starts_with(b"{\\rtf") {
-        return RTF;
+        return rtf_format(head);
+    }
+    if let Some(f) = prj_format(text, name) {
+        return f;
     }
     if has_ext(name, &[".ndjson", ".jsonl"]) {
         return NDJSON;
@@ -1257,41 +1613,355 @@ mod tests {
 
     #[test]
     fn pdfa_marker_at_the_very_end() {
+        // PDF/A signatures ask for no %%EOF: the properties may end the stream.
         let mut bytes = b"%PDF-1.4\n".to_vec();
         bytes.extend(std::iter::repeat_n(b' ', 2000));
+        bytes.extend_from_slice(b"xmlns:pdfaid='http://www.aiim.org/pdfa/ns/id/' ");
         bytes.extend_from_slice(b"pdfaid:conformance='U' pdfaid:part='3'");
         assert_eq!(sniff_all(&bytes, "a.pdf", Encoding::Utf8).puid, Some("fmt/481"));
+    }
+
+    #[test]
+    fn pdfa_every_part_and_conformance() {
+        for (part, conformance, puid) in [
+            ("1", "A", "fmt/95"),
+            ("1", "B", "fmt/354"),
+            ("2", "A", "fmt/476"),
+            ("2", "B", "fmt/477"),
+            ("2", "U", "fmt/478"),
+            ("3", "A", "fmt/479"),
+            ("3", "B", "fmt/480"),
+            ("3", "U", "fmt/481"),
+        ] {
+            let xmp = format!(
+                "<rdf:Description xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\
+                 <pdfaid:part>{part}</pdfaid:part><pdfaid:conformance>{conformance}</pdfaid:conformance>"
+            );
+            let f = sniff_all(&pdf_with(&xmp, 300), "a.pdf", Encoding::Binary);
+            assert_eq!(
+                (f.puid, f.openness, f.family()),
+                (Some(puid), Openness::Open, "document"),
+                "{part}{conformance}"
+            );
+        }
+    }
+
+    #[test]
+    fn pdfa_needs_what_pronom_needs() {
+        let plain = |xmp: &str| sniff_all(&pdf_with(xmp, 100), "a.pdf", Encoding::Binary);
+        // No namespace declaration before the properties: plain PDF 1.7.
+        assert_eq!(plain("pdfaid:part=\"2\" pdfaid:conformance=\"B\"").puid, Some("fmt/276"));
+        // The properties more than 120 bytes apart.
+        let apart = format!(
+            "xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\" pdfaid:part=\"2\"{}pdfaid:conformance=\"B\"",
+            " ".repeat(121)
+        );
+        assert_eq!(plain(&apart).puid, Some("fmt/276"));
+        // A pair PDF/A does not define (1u), whitespace inside the element.
+        let ns = "xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\" ";
+        assert_eq!(plain(&format!("{ns}pdfaid:part=\"1\" pdfaid:conformance=\"U\"")).puid, Some("fmt/276"));
+        assert_eq!(
+            plain(&format!("{ns}<pdfaid:part> 2 </pdfaid:part><pdfaid:conformance>B</pdfaid:conformance>"))
+                .puid,
+            Some("fmt/276")
+        );
+        // A PDF/A header more than 144 bytes in: not PDF/A, and not plain PDF either.
+        let mut late = vec![b'\n'; 200];
+        late.extend(pdf_with(XMP_ATTR, 10));
+        let f = sniff_all(&late, "a.pdf", Encoding::Binary);
+        assert_eq!((f.name, f.puid, f.note), ("PDF 1.7", None, Some(NOTE_NO_PUID)));
+    }
+
+    #[test]
+    fn pdfa_4() {
+        let pdf2 = |xmp: &str| {
+            let mut b = b"%PDF-2.0\n%\xE2\xE3\xCF\xD3\n".to_vec();
+            b.extend_from_slice(xmp.as_bytes());
+            b.extend_from_slice(b"\n%%EOF\n");
+            sniff_all(&b, "a.pdf", Encoding::Binary)
+        };
+        let f = pdf2("<pdfaid:part>4</pdfaid:part><pdfaid:rev>2020</pdfaid:rev>");
+        assert_eq!((f.name, f.puid), ("PDF/A-4", Some("fmt/1910")));
+        assert_eq!(
+            pdf2("<pdfaid:conformance>E</pdfaid:conformance> <pdfaid:part>4</pdfaid:part>").puid,
+            Some("fmt/1911")
+        );
+        assert_eq!(
+            pdf2("<pdfaid:part>4</pdfaid:part><pdfaid:conformance>F</pdfaid:conformance>").puid,
+            Some("fmt/1912")
+        );
+        // The attribute form is not in PRONOM's PDF/A-4 signatures: plain PDF 2.0.
+        assert_eq!(pdf2("pdfaid:part=\"4\"").puid, Some("fmt/1129"));
     }
 
     #[test]
     fn plain_pdf_versions() {
         let f = sniff_all(b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n", "x.pdf", Encoding::Utf8);
         assert_eq!((f.name, f.puid, f.openness), ("PDF 1.4", Some("fmt/18"), Openness::Open));
-        assert_eq!(sniff_all(b"%PDF-1.7\n", "x", Encoding::Utf8).puid, Some("fmt/276"));
-        assert_eq!(sniff_all(b"%PDF-2.0\n", "x", Encoding::Utf8).puid, Some("fmt/1129"));
-        // Junk before the header is allowed within the first 1 KiB.
-        assert_eq!(sniff_all(b"\r\n\r\n%PDF-1.5\n", "x", Encoding::Utf8).puid, Some("fmt/19"));
+        for (v, puid) in [
+            ("1.0", "fmt/14"),
+            ("1.1", "fmt/15"),
+            ("1.2", "fmt/16"),
+            ("1.3", "fmt/17"),
+            ("1.5", "fmt/19"),
+            ("1.6", "fmt/20"),
+            ("1.7", "fmt/276"),
+            ("2.0", "fmt/1129"),
+        ] {
+            let bytes = format!("%PDF-{v}\n%%EOF\n");
+            assert_eq!(sniff_all(bytes.as_bytes(), "x", Encoding::Utf8).puid, Some(puid), "{v}");
+        }
+        // %%EOF must be in the last 1 KiB.
+        let mut far = b"%PDF-1.5\n%%EOF\n".to_vec();
+        far.extend(std::iter::repeat_n(b' ', 1100));
+        let f = sniff_all(&far, "x.pdf", Encoding::Utf8);
+        assert_eq!((f.name, f.puid, f.note), ("PDF 1.5", None, Some(NOTE_NO_PUID)));
+        // PDF 1.x must start at offset 0; PDF 2.0 may come after junk.
+        assert_eq!(sniff_all(b"\r\n%PDF-1.5\n%%EOF", "x", Encoding::Utf8).puid, None);
+        assert_eq!(sniff_all(b"\r\n%PDF-2.0\n%%EOF", "x", Encoding::Utf8).puid, Some("fmt/1129"));
         // A PDF that mentions pdfaid only in a namespace declaration is not PDF/A.
         let bytes = pdf_with("xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\"", 10);
         assert_eq!(sniff_all(&bytes, "x.pdf", Encoding::Binary).name, "PDF 1.7");
     }
 
+    /// A minimal JPEG: SOI, the given APPn segments, a quantisation table, EOI.
+    fn jpeg_with(segments: &[(u8, &[u8])]) -> Vec<u8> {
+        let mut b = b"\xFF\xD8".to_vec();
+        for (marker, payload) in segments {
+            b.extend_from_slice(&[0xFF, *marker]);
+            b.extend_from_slice(&(payload.len() as u16 + 2).to_be_bytes());
+            b.extend_from_slice(payload);
+        }
+        b.extend_from_slice(b"\xFF\xDB\x00\x03\x00\xFF\xD9");
+        b
+    }
+
+    /// An Exif APP1 payload: IFD0 with an ExifIFD pointer, the Exif IFD with ExifVersion.
+    fn exif_app1(big_endian: bool, version: &[u8; 4]) -> Vec<u8> {
+        let (u16b, u32b): (fn(u16) -> [u8; 2], fn(u32) -> [u8; 4]) = if big_endian {
+            (u16::to_be_bytes, u32::to_be_bytes)
+        } else {
+            (u16::to_le_bytes, u32::to_le_bytes)
+        };
+        let mut t = if big_endian { b"MM\0*".to_vec() } else { b"II*\0".to_vec() };
+        t.extend_from_slice(&u32b(8));
+        // IFD0: one entry, ExifIFDPointer (0x8769, LONG, 1) -> 26.
+        t.extend_from_slice(&u16b(1));
+        t.extend(u16b(0x8769).into_iter().chain(u16b(4)).chain(u32b(1)).chain(u32b(26)));
+        t.extend_from_slice(&u32b(0));
+        // Exif IFD: ExifVersion (0x9000, UNDEFINED, 4) inline.
+        t.extend_from_slice(&u16b(1));
+        t.extend(u16b(0x9000).into_iter().chain(u16b(7)).chain(u32b(4)));
+        t.extend_from_slice(version);
+        t.extend_from_slice(&u32b(0));
+        let mut p = b"Exif\0\0".to_vec();
+        p.extend(t);
+        p
+    }
+
+    const JFIF_101: &[u8] = b"JFIF\0\x01\x01\x01\x00\x48\x00\x48\0\0";
+
     #[test]
-    fn images() {
-        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0";
-        assert_eq!(sniff_all(png, "a.png", Encoding::Binary), PNG);
-        let jfif = b"\xFF\xD8\xFF\xE0\x00\x10JFIF\0\x01\x01\0\0\x01\0\x01\0\0\xFF\xDB\x00\x43\x00";
-        assert_eq!(sniff_all(jfif, "a.jpg", Encoding::Binary), JPEG_JFIF);
-        let exif = b"\xFF\xD8\xFF\xE1\x00\x10Exif\0\0MM\0*\0\0\0\x08\xFF\xDB\x00\x43\x00";
-        assert_eq!(sniff_all(exif, "a.jpg", Encoding::Binary), JPEG_EXIF);
-        let jfif_then_exif =
-            b"\xFF\xD8\xFF\xE0\x00\x10JFIF\0\x01\x01\0\0\x01\0\x01\0\0\xFF\xE1\x00\x08Exif\0\0";
-        assert_eq!(sniff_all(jfif_then_exif, "a.jpg", Encoding::Binary).puid, Some("fmt/645"));
-        assert_eq!(sniff_all(b"II*\0\x08\0\0\0", "a.tif", Encoding::Binary), TIFF);
-        assert_eq!(sniff_all(b"MM\0*\0\0\0\x08", "a.tif", Encoding::Binary), TIFF);
-        assert_eq!(sniff_all(b"GIF89a\x01\0\x01\0", "a.gif", Encoding::Binary).puid, Some("fmt/4"));
-        assert_eq!(sniff_all(b"GIF87a\x01\0\x01\0", "a.gif", Encoding::Binary).puid, Some("fmt/3"));
-        assert_eq!(PNG.family(), "image");
+    fn jpeg_jfif_versions() {
+        for (minor, puid) in [(0u8, "fmt/42"), (1, "fmt/43"), (2, "fmt/44")] {
+            let mut app0 = JFIF_101.to_vec();
+            app0[6] = minor;
+            let f = sniff_all(&jpeg_with(&[(0xE0, &app0)]), "scan.jpg", Encoding::Binary);
+            assert_eq!((f.puid, f.openness, f.family()), (Some(puid), Openness::Open, "image"), "1.0{minor}");
+        }
+        // An Exif APP1 after the JFIF APP0 is still JFIF for PRONOM (its Exif signatures want
+        // APP1 first).
+        let exif = exif_app1(true, b"0221");
+        let f = sniff_all(&jpeg_with(&[(0xE0, JFIF_101), (0xE1, &exif)]), "a.jpg", Encoding::Binary);
+        assert_eq!(f.puid, Some("fmt/43"));
+        // JFIF 1.03 (no PRONOM version) falls back to the raw JPEG stream.
+        let mut app0 = JFIF_101.to_vec();
+        app0[6] = 3;
+        assert_eq!(sniff_all(&jpeg_with(&[(0xE0, &app0)]), "a.jpg", Encoding::Binary).puid, Some("fmt/41"));
+    }
+
+    #[test]
+    fn jpeg_exif_versions_both_byte_orders() {
+        for (version, puid) in [
+            (b"0200", "x-fmt/398"),
+            (b"0210", "x-fmt/390"),
+            (b"0220", "x-fmt/391"),
+            (b"0221", "fmt/645"),
+            (b"0230", "fmt/1507"),
+            (b"0232", "fmt/1507"),
+        ] {
+            for be in [true, false] {
+                let bytes = jpeg_with(&[(0xE1, &exif_app1(be, version))]);
+                let f = sniff_all(&bytes, "photo.jpg", Encoding::Binary);
+                assert_eq!((f.puid, f.openness), (Some(puid), Openness::Open), "{version:?} big-endian {be}");
+            }
+        }
+        // Exif 3.0 has no PRONOM entry: raw JPEG.
+        let bytes = jpeg_with(&[(0xE1, &exif_app1(false, b"0300"))]);
+        assert_eq!(sniff_all(&bytes, "a.jpg", Encoding::Binary).puid, Some("fmt/41"));
+    }
+
+    #[test]
+    fn jpeg_raw_and_end_of_image() {
+        let adobe = jpeg_with(&[(0xEE, b"Adobe\0\x64\0\0\0\0\x01")]);
+        let f = sniff_all(&adobe, "a.jpg", Encoding::Binary);
+        assert_eq!((f.name, f.puid, f.note), ("JPEG", Some("fmt/41"), None));
+        // Exif 2.1's signature wants EOI within 16000 bytes of the end; 20000 bytes of trailing
+        // data leave only the raw stream's 64 KiB window.
+        let mut late = jpeg_with(&[(0xE1, &exif_app1(true, b"0210"))]);
+        late.extend(std::iter::repeat_n(0u8, 20_000));
+        assert_eq!(sniff_all(&late, "a.jpg", Encoding::Binary).puid, Some("fmt/41"));
+        // Truncated: no EOI at all. Recognised as JPEG, without PRONOM id.
+        let mut cut = jpeg_with(&[(0xE0, JFIF_101)]);
+        cut.truncate(cut.len() - 2);
+        let f = sniff_all(&cut, "a.jpg", Encoding::Binary);
+        assert_eq!((f.name, f.puid, f.note, f.openness), ("JPEG", None, Some(NOTE_NO_PUID), Openness::Open));
+        // EOI more than 64 KiB before the end.
+        let mut far = jpeg_with(&[(0xE0, JFIF_101)]);
+        far.extend(std::iter::repeat_n(0u8, 70_000));
+        assert_eq!(sniff_all(&far, "a.jpg", Encoding::Binary).puid, None);
+    }
+
+    fn png_with(chunks: &[&[u8; 4]]) -> Vec<u8> {
+        let mut b =
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89".to_vec();
+        for c in chunks {
+            b.extend_from_slice(b"\0\0\0\x01");
+            b.extend_from_slice(*c);
+            b.extend_from_slice(b"\0\0\0\0\0");
+        }
+        b.extend_from_slice(b"\0\0\0\x0AIDAT\x78\x9c\x63\x00\x01\x00\x00\x05\x00\x01\x0d\x0a\x2d\xb4");
+        b.extend_from_slice(b"\0\0\0\0IEND\xAE\x42\x60\x82");
+        b
+    }
+
+    #[test]
+    fn png_versions() {
+        let f = sniff_all(&png_with(&[]), "a.png", Encoding::Binary);
+        assert_eq!(
+            (f.name, f.puid, f.openness, f.family()),
+            ("PNG 1.0", Some("fmt/11"), Openness::Open, "image")
+        );
+        assert_eq!(sniff_all(&png_with(&[b"sRGB"]), "a.png", Encoding::Binary).puid, Some("fmt/12"));
+        assert_eq!(sniff_all(&png_with(&[b"iCCP"]), "a.png", Encoding::Binary).puid, Some("fmt/12"));
+        assert_eq!(sniff_all(&png_with(&[b"sRGB", b"iTXt"]), "a.png", Encoding::Binary).puid, Some("fmt/13"));
+        // Up to 4 bytes after IEND: only PNG 1.0's signature allows it.
+        let mut padded = png_with(&[b"iTXt"]);
+        padded.extend_from_slice(b"\0\0");
+        assert_eq!(sniff_all(&padded, "a.png", Encoding::Binary).puid, Some("fmt/11"));
+        // No IEND: no PRONOM id.
+        let mut cut = png_with(&[]);
+        cut.truncate(cut.len() - 12);
+        let f = sniff_all(&cut, "a.png", Encoding::Binary);
+        assert_eq!((f.name, f.puid, f.note), ("PNG", None, Some(NOTE_NO_PUID)));
+    }
+
+    #[test]
+    fn gif_tiff_bmp_jp2() {
+        let gif = b"GIF89a\x01\0\x01\0\0\0\0,\0\0\0\0\x01\0\x01\0\0\x02\x02D\x01\0;";
+        let f = sniff_all(gif, "a.gif", Encoding::Binary);
+        assert_eq!((f.puid, f.openness), (Some("fmt/4"), Openness::Open));
+        let mut gif87 = gif.to_vec();
+        gif87[4] = b'7';
+        assert_eq!(sniff_all(&gif87, "a.gif", Encoding::Binary).puid, Some("fmt/3"));
+        assert_eq!(sniff_all(&gif[..gif.len() - 1], "a.gif", Encoding::Binary).puid, None, "no trailer");
+
+        for tiff in [&b"II*\0\x08\0\0\0"[..], b"MM\0*\0\0\0\x08"] {
+            let f = sniff_all(tiff, "a.tif", Encoding::Binary);
+            assert_eq!((f.name, f.puid, f.openness), ("TIFF", Some("fmt/353"), Openness::Open));
+        }
+        for big in [&b"II+\0\x08\0\0\0\x10\0\0\0\0\0\0\0"[..], b"MM\0+\0\x08\0\0\0\0\0\0\0\0\0\x10"] {
+            let f = sniff_all(big, "a.tif", Encoding::Binary);
+            assert_eq!((f.name, f.puid, f.family()), ("BigTIFF", Some("fmt/1917"), "image"));
+        }
+
+        // BITMAPFILEHEADER + BITMAPINFOHEADER (40 bytes), 1×1, 24 bits, BI_RGB.
+        let mut bmp = b"BM\x3A\0\0\0\0\0\0\0\x36\0\0\0".to_vec();
+        bmp.extend_from_slice(&40u32.to_le_bytes());
+        bmp.extend_from_slice(&[1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 24, 0, 0, 0, 0, 0]);
+        bmp.resize(0x3A, 0);
+        let f = sniff_all(&bmp, "a.bmp", Encoding::Binary);
+        assert_eq!((f.name, f.puid, f.openness), ("BMP 3.0", Some("fmt/116"), Openness::Proprietary));
+        bmp[14] = 108;
+        assert_eq!(sniff_all(&bmp, "a.bmp", Encoding::Binary).puid, Some("fmt/118"));
+        bmp[14] = 124;
+        assert_eq!(sniff_all(&bmp, "a.bmp", Encoding::Binary).puid, Some("fmt/119"));
+        bmp[28] = 7; // no such depth
+        assert_eq!(sniff_all(&bmp, "a.bmp", Encoding::Binary).puid, None);
+
+        let mut jp2 = b"\0\0\0\x0CjP  \r\n\x87\n\0\0\0\x14ftypjp2 \0\0\0\0jp2 ".to_vec();
+        jp2.extend_from_slice(b"\0\0\0\x2Djp2h");
+        let f = sniff_all(&jp2, "a.jp2", Encoding::Binary);
+        assert_eq!((f.puid, f.openness, f.family()), (Some("x-fmt/392"), Openness::Open, "image"));
+    }
+
+    /// A shapefile header (file code 9994, version 1000, point type) and, for the main file,
+    /// one point record numbered 1; for the index file, its entry.
+    fn shapefile(index: bool) -> Vec<u8> {
+        let mut b = 9994u32.to_be_bytes().to_vec();
+        b.resize(24, 0);
+        b.extend_from_slice(&(if index { 54u32 } else { 64 }).to_be_bytes());
+        b.extend_from_slice(&1000u32.to_le_bytes());
+        b.extend_from_slice(&1u32.to_le_bytes());
+        b.resize(100, 0);
+        if index {
+            b.extend_from_slice(&50u32.to_be_bytes());
+            b.extend_from_slice(&10u32.to_be_bytes());
+        } else {
+            b.extend_from_slice(&1u32.to_be_bytes());
+            b.extend_from_slice(&10u32.to_be_bytes());
+            b.extend_from_slice(&1u32.to_le_bytes());
+            b.extend_from_slice(&2.35f64.to_le_bytes());
+            b.extend_from_slice(&48.85f64.to_le_bytes());
+        }
+        b
+    }
+
+    #[test]
+    fn shapefile_parts() {
+        let f = sniff_all(&shapefile(false), "cadastre/parcelles.shp", Encoding::Binary);
+        assert_eq!(
+            (f.name, f.puid, f.openness, f.family()),
+            ("ESRI Shapefile (SHP)", Some("x-fmt/235"), Openness::Open, "data")
+        );
+        // The main file is told by content, whatever its name.
+        assert_eq!(sniff_all(&shapefile(false), "parcelles", Encoding::Binary).puid, Some("x-fmt/235"));
+        let f = sniff_all(&shapefile(true), "cadastre/parcelles.shx", Encoding::Binary);
+        assert_eq!((f.name, f.puid, f.openness), ("ESRI Shapefile index (SHX)", None, Openness::Open));
+        // A main file without records: the header only, no PRONOM id.
+        let f = sniff_all(&shapefile(false)[..100], "vide.shp", Encoding::Binary);
+        assert_eq!((f.puid, f.note), (None, Some(NOTE_NO_PUID)));
+        let prj = b"PROJCS[\"RGF93_Lambert_93\",GEOGCS[\"GCS_RGF_1993\",DATUM[\"D_RGF_1993\"]]]";
+        let f = sniff_all(prj, "cadastre/parcelles.prj", Encoding::Utf8);
+        assert_eq!(
+            (f.name, f.puid, f.openness, f.is_text()),
+            ("ESRI projection (WKT)", None, Openness::Open, true)
+        );
+        assert_eq!(sniff_all(b"hello", "notes.prj", Encoding::Utf8), TEXT);
+        // dBASE III table of a shapefile.
+        let mut dbf = vec![0x03, 124, 5, 17, 1, 0, 0, 0, 65, 0, 11, 0];
+        dbf.resize(65, 0);
+        let f = sniff_all(&dbf, "cadastre/parcelles.dbf", Encoding::Binary);
+        assert_eq!((f.puid, f.openness), (Some("x-fmt/9"), Openness::Proprietary));
+    }
+
+    #[test]
+    fn rtf_versions() {
+        let rtf = |s: &str| sniff_all(s.as_bytes(), "a.rtf", Encoding::Utf8);
+        // Word 2002–2003 number the default fonts with up to 4 digits; Word 2007 with up to 5.
+        let fonts = "{\\fonttbl{\\f0 Times;}}\\stshfdbch0\\stshfloch0\\stshfhich0\\stshfbi0";
+        let fonts5 = "\\stshfdbch31505\\stshfloch31506\\stshfhich31506\\stshfbi31507";
+        assert_eq!(rtf("{\\rtf1\\ansi\\deff0 hello}").puid, Some("fmt/45"));
+        assert_eq!(rtf("{\\rtf1\\ansi\\ansicpg1252\\deff0 hello}").puid, Some("fmt/50"));
+        let f = rtf(&format!("{{\\rtf1\\ansi\\ansicpg1252\\deff0{fonts} hello}}"));
+        assert_eq!((f.name, f.puid, f.openness), ("RTF 1.7", Some("fmt/52"), Openness::Proprietary));
+        let f = rtf(&format!("{{\\rtf1\\adeflang1025\\ansi\\ansicpg1252{fonts}\\lsdstimax156 hello}}"));
+        assert_eq!(f.puid, Some("fmt/53"));
+        let f =
+            rtf(&format!("{{\\rtf1\\adeflang1025\\ansi\\ansicpg1252{fonts5}{{\\*\\defchp \\fs22}} hello}}"));
+        assert_eq!((f.puid, f.family(), f.is_text()), (Some("fmt/355"), "document", true));
+        // Whitespace before `{\rtf`: RTF, but no PRONOM signature matches.
+        assert_eq!(sniff_all(b"\n{\\rtf1\\ansi}", "a.rtf", Encoding::Utf8).puid, None);
     }
 
     fn ole2_with(entry: &[u8], at: usize) -> Vec<u8> {
@@ -1355,13 +2025,13 @@ mod tests {
             HTML
         );
         assert_eq!(sniff_all(b"<HTML><body>", "i", Encoding::Utf8), HTML);
-        assert_eq!(sniff_all(b"{\\rtf1\\ansi hello}", "a.rtf", Encoding::Utf8), RTF);
+        assert_eq!(sniff_all(b"{\\rtf1\\ansi hello}", "a.rtf", Encoding::Utf8).puid, Some("fmt/45"));
         assert_eq!(sniff_all(b"Bonjour\n", "lisez-moi.txt", Encoding::Iso8859_15), TEXT);
         assert_eq!(TEXT.puid, Some("x-fmt/111"));
-        for f in [CSV, TSV, TEXT, XML, JSON, NDJSON, HTML, HTML5, RTF] {
+        for f in [CSV, TSV, TEXT, XML, JSON, NDJSON, HTML, HTML5, rtf_format(b"{\\rtf1")] {
             assert!(f.is_text(), "{}", f.name);
         }
-        for f in [PNG, ZIP, XLSX, ODS, XLS, SQLITE, EMPTY, UNKNOWN, pdf_format(b"%PDF-1.4", PdfA::default())]
+        for f in [ZIP, XLSX, ODS, XLS, SQLITE, EMPTY, UNKNOWN, pdf_format(b"%PDF-1.4", &PdfA::default(), b"")]
         {
             assert!(!f.is_text(), "{}", f.name);
         }
@@ -1435,24 +2105,32 @@ mod tests {
     fn tail_ring_keeps_the_last_bytes() {
         let data: Vec<u8> = (0..200_000u32).map(|i| i as u8).collect();
         for size in [1, 7, 1000, 65_536, 70_000] {
-            let mut t = Tail::default();
+            let mut t = Tail::new(TAIL);
             for c in data.chunks(size) {
                 t.push(c);
             }
             assert_eq!(t.into_vec(), &data[data.len() - TAIL..], "chunk size {size}");
         }
-        let mut t = Tail::default();
+        let mut t = Tail::new(TAIL);
         t.push(b"abc");
         t.push(b"de");
         assert_eq!(t.into_vec(), b"abcde");
     }
 
     #[test]
-    fn xmp_values() {
-        assert_eq!(xmp_value(b"=\"1\" x"), Some(b"1".as_slice()));
-        assert_eq!(xmp_value(b" = '2'"), Some(b"2".as_slice()));
-        assert_eq!(xmp_value(b">\n 3 </pdfaid:part>"), Some(b"3".as_slice()));
-        assert_eq!(xmp_value(b"=\"1"), None);
-        assert_eq!(xmp_value(b"Foo"), None);
+    fn pdfa_properties() {
+        let prop = |i: usize, after: &[u8]| pdfa_prop(i, 100, after).map(|p| (p.value, p.end, p.element));
+        assert_eq!(prop(1, b"=\"1\" x"), Some((b'1', 100 + 11 + 4, false)));
+        assert_eq!(prop(1, b"='2'"), Some((b'2', 115, false)));
+        assert_eq!(prop(1, b">3</pdfaid:part>"), Some((b'3', 100 + 11 + 16, true)));
+        assert_eq!(prop(2, b">B</pdfaid:conformance>\n"), Some((b'B', 100 + 18 + 23, true)));
+        // PRONOM's signatures allow no whitespace and one character.
+        assert_eq!(prop(1, b" = '2'"), None);
+        assert_eq!(prop(1, b">\n 3 </pdfaid:part>"), None);
+        assert_eq!(prop(1, b"=\"10\""), None);
+        assert_eq!(prop(1, b">1</pdfaid:conformance>"), None);
+        assert!(pdfa_prop(0, 0, b"\"http://www.aiim.org/pdfa/ns/id/\"").is_some());
+        assert!(pdfa_prop(0, 0, b"'http://www.aiim.org/pdfa/ns/id/'").is_some());
+        assert!(pdfa_prop(0, 0, b"\"http://example.org/\"").is_none());
     }
 }
