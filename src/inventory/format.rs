@@ -3,8 +3,10 @@
 //!
 //! [`Sniffer`] sees every chunk of an entry once, with bounded memory whatever the size:
 //!
-//! - the first 8 KiB (the *head*) are kept: magic numbers, the PDF header, a zip's first local
-//!   headers (an ODF `mimetype` entry, stored first, is read there), text sniffing;
+//! - the first 64 KiB (the *head*, DROID's default scan window) are kept: magic numbers, the
+//!   PDF header, a zip's first local headers (an ODF `mimetype` entry, stored first, is read
+//!   there), the wildcard parts of PRONOM's BOF signatures (the Exif version tag, PNG chunk
+//!   names, RTF control words), text sniffing;
 //! - after the first 1 KiB it knows what else to watch in the rest of the stream:
 //!   - a **zip** keeps a rolling copy of its last 64 KiB (the *tail*), where the End Of Central
 //!     Directory record and the central directory's file names tell OOXML (`xl/`, `word/`,
@@ -12,8 +14,16 @@
 //!     in the tail, the names of the local headers in the head and of the central headers that
 //!     are in the tail are used instead;
 //!   - a **PDF** is searched (`memchr::memmem`, with an overlap carried between chunks) for the
-//!     XMP properties `pdfaid:part` and `pdfaid:conformance` (attribute or element form), which
-//!     make it PDF/A;
+//!     PDF/A identification as PRONOM's signatures match it: the `pdfaid` namespace declaration,
+//!     then `pdfaid:part` and `pdfaid:conformance` (`="X"`, `='X'` or `>X</…>`, no whitespace)
+//!     within 120 bytes of each other (PDF/A-1 to -3, header `%PDF-1.0`…`1.7` in the first 144
+//!     bytes), or `<pdfaid:part>4</pdfaid:part>` (PDF/A-4, header `%PDF-2.x` at offset 0); its
+//!     last 1 KiB is kept, where a plain PDF's `%%EOF` must be;
+//!   - a **JPEG**, **PNG** or **GIF** keeps its last bytes, for the end marker PRONOM's
+//!     signatures ask for (EOI `FF D9` within 16000, 65536 or 131072 bytes of the end, `IEND`
+//!     at the end, the trailer `;`); a file whose header matches but whose end marker is not
+//!     there keeps its name and openness but gets no PRONOM id, with the note
+//!     [`NOTE_NO_PUID`];
 //!   - an **OLE2** compound file is searched for its directory entry names (UTF-16LE, at offsets
 //!     that are multiples of 128): `Workbook` (Excel), `WordDocument` (Word),
 //!     `PowerPoint Document` (PowerPoint), `EncryptedPackage` (an encrypted Office 2007+ file);
@@ -26,8 +36,10 @@
 //!   followed by the start of a JSON value JSON (so that an INI `[section]` is not); any other
 //!   text is plain text. A text name on binary content is "unknown".
 //!
-//! Magic numbers: PNG, JPEG (APP1 `Exif` → Exif, APP0 `JFIF` → JFIF), TIFF (`II*\0`, `MM\0*`),
-//! GIF, gzip, bzip2, xz, 7z, RAR (4 and 5), tar (`ustar` at 257, or a valid v7 header checksum),
+//! Magic numbers: PNG (version from the chunks: `iTXt` 1.2, `iCCP`/`sPLT`/`sRGB` 1.1, else 1.0),
+//! JPEG (APP0 `JFIF` 1.00–1.02 at offset 2 → JFIF; APP1 `Exif` at offset 2 with an ExifVersion
+//! tag → Exif 2.0–2.3x; else raw), TIFF (`II*\0`, `MM\0*`), BigTIFF, BMP 3.0–5.0, JP2, GIF,
+//! ESRI shapefile main and index files (file code 9994), gzip, bzip2, xz, 7z, RAR (4 and 5), tar (`ustar` at 257, or a valid v7 header checksum),
 //! SQLite, Microsoft Access (`Standard Jet DB`, `Standard ACE DB`), dBASE (a `*.dbf` name and
 //! a plausible header). For OLE2, a `.xls`/`.doc`/`.ppt` name wins over the directory names
 //! (embedded objects bring their own `Workbook` or `WordDocument`); without it, the first
@@ -42,7 +54,9 @@
 //! | Format | PRONOM | Openness | Why |
 //! |---|---|---|---|
 //! | PDF 1.0–1.7, 2.0 | fmt/14–fmt/20, fmt/276, fmt/1129 | open | ISO 32000-1 (PDF 1.7) and ISO 32000-2 (PDF 2.0); earlier versions are published by Adobe |
-//! | PDF/A-1, -2, -3, -4 | fmt/95, fmt/354, fmt/476–fmt/481 (PDF/A-4: none) | open | ISO 19005, the ISO profile of PDF for long-term archiving |
+//! | PDF/A-1a, -1b | fmt/95, fmt/354 | open | ISO 19005-1, the ISO profile of PDF for long-term archiving |
+//! | PDF/A-2a, -2b, -2u; -3a, -3b, -3u | fmt/476, fmt/477, fmt/478; fmt/479, fmt/480, fmt/481 | open | ISO 19005-2, ISO 19005-3 |
+//! | PDF/A-4, -4e, -4f | fmt/1910, fmt/1911, fmt/1912 | open | ISO 19005-4 (on PDF 2.0) |
 //! | ODS, ODT, ODP, ODG (ODF) | fmt/295, fmt/291, fmt/293, fmt/297 | open | ISO/IEC 26300 (OASIS ODF); RGI v2 "recommandé" |
 //! | XLSX, DOCX, PPTX (OOXML) | fmt/214, fmt/412, fmt/215 | open, with note "RGI v2 : en observation" | ISO/IEC 29500, but the RGI v2 classes OOXML "en observation", not "recommandé" |
 //! | XLSB | fmt/595 | proprietary | binary Excel format, published by Microsoft only ([MS-XLSB]), not standardised |
@@ -54,11 +68,17 @@
 //! | JSON | fmt/817 | open | RFC 8259 / ECMA-404 |
 //! | NDJSON / JSON Lines | — | open | public specification: one RFC 8259 JSON text per line |
 //! | HTML | fmt/471 (HTML 5), fmt/96 | open | WHATWG / W3C HTML standard |
-//! | RTF | — | proprietary | Microsoft specification, frozen since 2008, never standardised |
-//! | PNG | fmt/13 | open | ISO/IEC 15948, W3C Recommendation |
-//! | JPEG (JFIF, Exif, raw) | fmt/43, fmt/645, fmt/41 | open | ISO/IEC 10918-1 (JFIF: ISO/IEC 10918-5; Exif: public JEITA/CIPA specification) |
-//! | TIFF | fmt/353 | open | public TIFF 6.0 specification; ISO 12639 (TIFF/IT) and ISO 12234-2 (TIFF/EP) |
+//! | RTF 1.0–1.4, 1.5–1.6, 1.7, 1.8, 1.9 | fmt/45, fmt/50, fmt/52, fmt/53, fmt/355 | proprietary | Microsoft specification, frozen since 2008, never standardised |
+//! | PNG 1.0, 1.1, 1.2 | fmt/11, fmt/12, fmt/13 | open | ISO/IEC 15948, W3C Recommendation |
+//! | JPEG: JFIF 1.00, 1.01, 1.02 | fmt/42, fmt/43, fmt/44 | open | ISO/IEC 10918-1, JFIF: ISO/IEC 10918-5 |
+//! | JPEG: Exif 2.0, 2.1, 2.2, 2.21, 2.3x | x-fmt/398, x-fmt/390, x-fmt/391, fmt/645, fmt/1507 | open | ISO/IEC 10918-1; Exif: public JEITA/CIPA specification |
+//! | JPEG (raw stream) | fmt/41 | open | ISO/IEC 10918-1 |
+//! | JPEG 2000 (JP2) | x-fmt/392 | open | ISO/IEC 15444-1 |
+//! | TIFF, BigTIFF | fmt/353, fmt/1917 | open | public TIFF 6.0 specification; ISO 12639 (TIFF/IT) and ISO 12234-2 (TIFF/EP); BigTIFF: public extension |
 //! | GIF 87a, 89a | fmt/3, fmt/4 | open | public CompuServe specification; the LZW patents expired in 2004 |
+//! | BMP 3.0, 4.0, 5.0 | fmt/116, fmt/118, fmt/119 | proprietary | Microsoft format, specification published by the vendor only |
+//! | ESRI Shapefile (`.shp`) | x-fmt/235 | open | ESRI Shapefile Technical Description, public and free to implement |
+//! | ESRI Shapefile index (`.shx`), projection (`.prj`, WKT) | — | open | same description; WKT: OGC / ISO 19162 |
 //! | ZIP | x-fmt/263 | open | public PKWARE APPNOTE; ISO/IEC 21320-1 |
 //! | gzip | x-fmt/266 | open | RFC 1952 |
 //! | bzip2 | x-fmt/268 | open | documented format with a free reference implementation |
@@ -1962,6 +1982,45 @@ mod tests {
         assert_eq!((f.puid, f.family(), f.is_text()), (Some("fmt/355"), "document", true));
         // Whitespace before `{\rtf`: RTF, but no PRONOM signature matches.
         assert_eq!(sniff_all(b"\n{\\rtf1\\ansi}", "a.rtf", Encoding::Utf8).puid, None);
+    }
+
+    /// Files written by ImageMagick and Ghostscript (see `testdata/README.md`), identified as
+    /// PRONOM identifies them.
+    #[test]
+    fn real_producers() {
+        let cases: [(&str, &[u8], &str, &str); 11] = [
+            ("imagemagick.jpg", include_bytes!("testdata/imagemagick.jpg"), "JPEG (JFIF 1.01)", "fmt/43"),
+            // gAMA, cHRM, bKGD, tIME, tEXt: none of the chunks PRONOM's 1.1 and 1.2 signatures want.
+            ("imagemagick.png", include_bytes!("testdata/imagemagick.png"), "PNG 1.0", "fmt/11"),
+            ("imagemagick.gif", include_bytes!("testdata/imagemagick.gif"), "GIF 89a", "fmt/4"),
+            ("imagemagick.tif", include_bytes!("testdata/imagemagick.tif"), "TIFF", "fmt/353"),
+            (
+                "imagemagick-bigtiff.tif",
+                include_bytes!("testdata/imagemagick-bigtiff.tif"),
+                "BigTIFF",
+                "fmt/1917",
+            ),
+            ("imagemagick.bmp", include_bytes!("testdata/imagemagick.bmp"), "BMP 5.0", "fmt/119"),
+            ("imagemagick-bmp3.bmp", include_bytes!("testdata/imagemagick-bmp3.bmp"), "BMP 3.0", "fmt/116"),
+            ("imagemagick.jp2", include_bytes!("testdata/imagemagick.jp2"), "JPEG 2000 (JP2)", "x-fmt/392"),
+            ("ghostscript.pdf", include_bytes!("testdata/ghostscript.pdf"), "PDF 1.7", "fmt/276"),
+            (
+                "ghostscript-pdfa1b.pdf",
+                include_bytes!("testdata/ghostscript-pdfa1b.pdf"),
+                "PDF/A-1b",
+                "fmt/354",
+            ),
+            (
+                "ghostscript-pdfa2b.pdf",
+                include_bytes!("testdata/ghostscript-pdfa2b.pdf"),
+                "PDF/A-2b",
+                "fmt/477",
+            ),
+        ];
+        for (name, bytes, format, puid) in cases {
+            let f = sniff_all(bytes, name, Encoding::Binary);
+            assert_eq!((f.name, f.puid, f.note), (format, Some(puid), None), "{name}");
+        }
     }
 
     fn ole2_with(entry: &[u8], at: usize) -> Vec<u8> {
