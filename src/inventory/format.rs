@@ -24,6 +24,10 @@
 //!     at the end, the trailer `;`); a file whose header matches but whose end marker is not
 //!     there keeps its name and openness but gets no PRONOM id, with the note
 //!     [`NOTE_NO_PUID`];
+//!   - an **ODF** package (a stored `mimetype` entry first) is searched for the local header of
+//!     `content.xml`, whose first 8 KiB of compressed data are inflated (at most 32 KiB out) to
+//!     read `office:version`: PRONOM tells ODF 1.0–1.3 by it, and takes a package without it
+//!     (or with a later version) for 1.1; the format's name stays `ODS`, `ODT`…;
 //!   - an **OLE2** compound file is searched for its directory entry names (UTF-16LE, at offsets
 //!     that are multiples of 128): `Workbook` (Excel), `WordDocument` (Word),
 //!     `PowerPoint Document` (PowerPoint), `EncryptedPackage` (an encrypted Office 2007+ file);
@@ -57,7 +61,10 @@
 //! | PDF/A-1a, -1b | fmt/95, fmt/354 | open | ISO 19005-1, the ISO profile of PDF for long-term archiving |
 //! | PDF/A-2a, -2b, -2u; -3a, -3b, -3u | fmt/476, fmt/477, fmt/478; fmt/479, fmt/480, fmt/481 | open | ISO 19005-2, ISO 19005-3 |
 //! | PDF/A-4, -4e, -4f | fmt/1910, fmt/1911, fmt/1912 | open | ISO 19005-4 (on PDF 2.0) |
-//! | ODS, ODT, ODP, ODG (ODF) | fmt/295, fmt/291, fmt/293, fmt/297 | open | ISO/IEC 26300 (OASIS ODF); RGI v2 "recommandé" |
+//! | ODT 1.0, 1.1, 1.2, 1.3 | fmt/136, fmt/290, fmt/291, fmt/1756 | open | ISO/IEC 26300 (OASIS ODF); RGI v2 "recommandé" |
+//! | ODS 1.0, 1.1, 1.2, 1.3 | fmt/137, fmt/294, fmt/295, fmt/1755 | open | same |
+//! | ODP 1.0, 1.1, 1.2, 1.3 | fmt/138, fmt/292, fmt/293, fmt/1754 | open | same |
+//! | ODG 1.0, 1.1, 1.2, 1.3 | fmt/139, fmt/296, fmt/297, fmt/1753 | open | same |
 //! | XLSX, DOCX, PPTX (OOXML) | fmt/214, fmt/412, fmt/215 | open, with note "RGI v2 : en observation" | ISO/IEC 29500, but the RGI v2 classes OOXML "en observation", not "recommandé" |
 //! | XLSB | fmt/595 | proprietary | binary Excel format, published by Microsoft only ([MS-XLSB]), not standardised |
 //! | EPUB | fmt/483 | open | W3C EPUB 3 / ISO/IEC TS 30135 |
@@ -757,6 +764,114 @@ fn zip_tail_names(tail: &[u8], total: u64, names: &mut ZipNames) {
     }
 }
 
+// ---- ODF versions ------------------------------------------------------------------------------
+
+/// Compressed bytes of `content.xml` inflated to find its `office:version` (the root element and
+/// its namespace declarations come first).
+const ODF_CONTENT_WINDOW: usize = 8 * 1024;
+/// Most bytes of a local header's name and extra field that the probe reads past.
+const ODF_HEADER_MAX: usize = 30 + 512;
+/// Most bytes of `content.xml` inflated.
+const ODF_INFLATED_MAX: usize = 32 * 1024;
+
+/// Whether the zip starts with a stored `mimetype` entry naming an ODF type.
+fn odf_mimetype(head: &[u8]) -> bool {
+    head.get(30..38) == Some(b"mimetype")
+        && head.get(38..).is_some_and(|r| r.starts_with(b"application/vnd.oasis.opendocument."))
+}
+
+/// What the start of an ODF package's `content.xml` says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct OdfContent {
+    /// `office:document-content` in its first 128 bytes (PRONOM's container signatures).
+    document_content: bool,
+    /// The `office:version` attribute's value, when short.
+    version: Option<[u8; 3]>,
+}
+
+/// Searches an ODF package's stream for the local header of `content.xml` and reads the start
+/// of its content (inflating up to [`ODF_INFLATED_MAX`] bytes from the next
+/// [`ODF_CONTENT_WINDOW`] compressed bytes): PRONOM tells ODF 1.0 to 1.3 by its `office:version`.
+struct OdfProbe {
+    scan: MarkerScan,
+    content: Option<OdfContent>,
+}
+
+impl OdfProbe {
+    fn new() -> Self {
+        OdfProbe {
+            scan: MarkerScan::new(&[b"PK\x03\x04"], ODF_HEADER_MAX + ODF_CONTENT_WINDOW),
+            content: None,
+        }
+    }
+
+    fn feed(&mut self, data: &[u8], last: bool) {
+        if self.content.is_some() {
+            return;
+        }
+        let content = &mut self.content;
+        self.scan.feed(data, last, &mut |_, _, bytes| {
+            if content.is_none() {
+                *content = odf_content(bytes);
+            }
+        });
+    }
+}
+
+/// The start of `content.xml` when `header` (a local file header and what follows it) is its.
+fn odf_content(header: &[u8]) -> Option<OdfContent> {
+    let (flags, method, csize) = (u16_at(header, 6)?, u16_at(header, 8)?, u32_at(header, 18)?);
+    let (n, m) = (u16_at(header, 26)? as usize, u16_at(header, 28)? as usize);
+    if header.get(30..30 + n)? != b"content.xml" {
+        return None;
+    }
+    let mut data = header.get(30 + n + m..)?;
+    if flags & 0x08 == 0 && (csize as usize) < data.len() {
+        data = &data[..csize as usize];
+    }
+    let text = match method {
+        0 => data[..data.len().min(ODF_INFLATED_MAX)].to_vec(),
+        8 => {
+            let mut out = vec![0u8; ODF_INFLATED_MAX];
+            let mut inflater = flate2::Decompress::new(false);
+            // Partial input is expected: what came out before the window ends is enough.
+            let _ = inflater.decompress(data, &mut out, flate2::FlushDecompress::None);
+            out.truncate(inflater.total_out() as usize);
+            out
+        }
+        _ => return None,
+    };
+    let document_content = memmem::find(&text[..text.len().min(128)], b"office:document-content").is_some();
+    let version = memmem::find(&text, b"office:version=").and_then(|p| {
+        let v = text.get(p + 15..p + 20)?;
+        let quoted = matches!(v[0], b'"' | b'\'') && v[4] == v[0];
+        quoted.then(|| [v[1], v[2], v[3]])
+    });
+    Some(OdfContent { document_content, version })
+}
+
+/// An ODF format with the PRONOM id of its version, as PRONOM's container signatures tell it
+/// from `content.xml` (`office:document-content`, then `office:version="1.0"`…`"1.3"`); "ODF
+/// versions without version number detail are assumed to be version 1.1" (PRONOM), which is
+/// also what its byte signatures on the `mimetype` entry give for a later version (1.4).
+fn odf_versioned(base: Format, content: Option<OdfContent>) -> Format {
+    let puids: [&str; 4] = match base.name {
+        "ODT" => ["fmt/136", "fmt/290", "fmt/291", "fmt/1756"],
+        "ODS" => ["fmt/137", "fmt/294", "fmt/295", "fmt/1755"],
+        "ODP" => ["fmt/138", "fmt/292", "fmt/293", "fmt/1754"],
+        "ODG" => ["fmt/139", "fmt/296", "fmt/297", "fmt/1753"],
+        _ => return base,
+    };
+    let version = content.filter(|c| c.document_content).and_then(|c| c.version);
+    let puid = match version.as_ref() {
+        Some(b"1.0") => puids[0],
+        Some(b"1.2") => puids[2],
+        Some(b"1.3") => puids[3],
+        _ => puids[1],
+    };
+    Format { puid: Some(puid), ..base }
+}
+
 /// Watches a stream of chunks and identifies its format at the end.
 #[derive(Default)]
 pub struct Sniffer {
@@ -774,6 +889,8 @@ pub struct Sniffer {
     pdfa: PdfA,
     /// OLE2 mode: where each of [`OLE2_NEEDLES`] was first found.
     ole2: [Option<u64>; 4],
+    /// Zip mode, for an ODF package: the search for `content.xml` and its `office:version`.
+    odf: Option<OdfProbe>,
 }
 
 impl Sniffer {
@@ -814,6 +931,7 @@ impl Sniffer {
             Mode::Ole2 => Some(MarkerScan::new(&OLE2_NEEDLES, 0)),
             _ => None,
         };
+        self.odf = (mode == Mode::Zip && odf_mimetype(&self.head)).then(OdfProbe::new);
         self.tail = Tail::new(match mode {
             Mode::Zip => TAIL,
             Mode::Pdf => PDF_EOF_WINDOW,
@@ -831,7 +949,12 @@ impl Sniffer {
 
     fn watch_inner(&mut self, data: &[u8], last: bool) {
         match self.mode {
-            Mode::Zip => self.tail.push(data),
+            Mode::Zip => {
+                self.tail.push(data);
+                if let Some(odf) = &mut self.odf {
+                    odf.feed(data, last);
+                }
+            }
             Mode::Pdf => {
                 self.tail.push(data);
                 if self.pdfa.done() {
@@ -885,7 +1008,7 @@ impl Sniffer {
                 zip_local_names(&self.head, &mut names);
                 let total = self.total;
                 zip_tail_names(&self.tail.into_vec(), total, &mut names);
-                names.format()
+                odf_versioned(names.format(), self.odf.and_then(|o| o.content))
             }
             Mode::Pdf => pdf_format(&self.head, &self.pdfa, &self.tail.into_vec()),
             Mode::Jpeg => jpeg_format(&self.head, &self.tail.into_vec()),
@@ -1482,13 +1605,13 @@ mod tests {
         // The mimetype content is visible at offset 38 of the stream.
         assert_eq!(&ods[30..38], b"mimetype");
         let f = sniff_all(&ods, "deliberations/2024.ods", Encoding::Binary);
-        assert_eq!(f, ODS);
-        assert_eq!(f.puid, Some("fmt/295"));
+        // No office:version in content.xml: ODF 1.1 for PRONOM.
+        assert_eq!(f, Format { puid: Some("fmt/294"), ..ODS });
         assert_eq!(f.openness, Openness::Open);
         assert_eq!(f.note, None);
         let odt =
             zip_of(&[("mimetype", b"application/vnd.oasis.opendocument.text"), ("content.xml", b"<x/>")]);
-        assert_eq!(sniff_all(&odt, "a.odt", Encoding::Binary), ODT);
+        assert_eq!(sniff_all(&odt, "a.odt", Encoding::Binary).name, "ODT");
         // Without a mimetype entry, the manifest and content still make an ODF package.
         let odf =
             zip_of(&[("META-INF/manifest.xml", b"<m/>".as_slice()), ("content.xml", b"<x/>".as_slice())]);
@@ -1501,6 +1624,74 @@ mod tests {
         dd.extend_from_slice(b"mimetypeapplication/vnd.oasis.opendocument.presentationPK\x07\x08");
         zip_local_names(&dd, &mut names);
         assert_eq!(names.format(), ODP);
+    }
+
+    /// An ODF package as LibreOffice lays it out: `mimetype` stored first, then deflated parts,
+    /// `content.xml` after 100 KiB of styles and thumbnail, its root element carrying many
+    /// namespace declarations before `office:version`.
+    fn odf_package(mimetype: &str, version: Option<&str>) -> Vec<u8> {
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let stored =
+            zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        let deflated =
+            zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        w.start_file("mimetype", stored).unwrap();
+        w.write_all(mimetype.as_bytes()).unwrap();
+        let noise: Vec<u8> = (0..100_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+        w.start_file("Thumbnails/thumbnail.png", stored).unwrap();
+        w.write_all(&noise).unwrap();
+        w.start_file("styles.xml", deflated).unwrap();
+        w.write_all(b"<?xml version=\"1.0\"?><office:document-styles office:version=\"1.0\"/>").unwrap();
+        let mut content =
+            String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<office:document-content");
+        for i in 0..60 {
+            content.push_str(&format!(" xmlns:ns{i}=\"urn:oasis:names:tc:opendocument:xmlns:ns{i}:1.0\""));
+        }
+        if let Some(v) = version {
+            content.push_str(&format!(" office:version=\"{v}\""));
+        }
+        content.push_str("><office:body/></office:document-content>");
+        w.start_file("content.xml", deflated).unwrap();
+        w.write_all(content.as_bytes()).unwrap();
+        w.start_file("META-INF/manifest.xml", deflated).unwrap();
+        w.write_all(b"<manifest:manifest manifest:version=\"1.3\"/>").unwrap();
+        w.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn odf_versions_from_content_xml() {
+        let kinds = [
+            ("text", "ODT", ["fmt/136", "fmt/290", "fmt/291", "fmt/1756"]),
+            ("spreadsheet", "ODS", ["fmt/137", "fmt/294", "fmt/295", "fmt/1755"]),
+            ("presentation", "ODP", ["fmt/138", "fmt/292", "fmt/293", "fmt/1754"]),
+            ("graphics", "ODG", ["fmt/139", "fmt/296", "fmt/297", "fmt/1753"]),
+        ];
+        for (kind, name, puids) in kinds {
+            let mimetype = format!("application/vnd.oasis.opendocument.{kind}");
+            for (version, puid) in ["1.0", "1.1", "1.2", "1.3"].into_iter().zip(puids) {
+                let bytes = odf_package(&mimetype, Some(version));
+                let f = sniff(&bytes, 65_536, "a.bin", Encoding::Binary);
+                assert_eq!(sniff(&bytes, 1000, "a.bin", Encoding::Binary), f);
+                assert_eq!(
+                    (f.name, f.puid, f.openness),
+                    (name, Some(puid), Openness::Open),
+                    "{kind} {version}"
+                );
+            }
+            // No version, or one PRONOM does not know: 1.1.
+            for version in [None, Some("1.4")] {
+                let f = sniff(&odf_package(&mimetype, version), 65_536, "a.bin", Encoding::Binary);
+                assert_eq!(f.puid, Some(puids[1]), "{kind} {version:?}");
+            }
+        }
+        // A damaged content.xml (not deflate data) leaves the version unknown: 1.1.
+        let mut bytes = odf_package("application/vnd.oasis.opendocument.text", Some("1.3"));
+        let at = memmem::find(&bytes, b"content.xml").unwrap() + 11;
+        bytes[at..at + 64].fill(0xFF);
+        assert_eq!(sniff(&bytes, 65_536, "a.odt", Encoding::Binary).puid, Some("fmt/290"));
+        // Small chunks, the header and the content split anywhere.
+        let bytes = odf_package("application/vnd.oasis.opendocument.spreadsheet", Some("1.3"));
+        assert_eq!(sniff_all(&bytes, "a.ods", Encoding::Binary).puid, Some("fmt/1755"));
     }
 
     #[test]
