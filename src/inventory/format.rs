@@ -30,7 +30,9 @@
 //!     (or with a later version) for 1.1; the format's name stays `ODS`, `ODT`…;
 //!   - an **OLE2** compound file is searched for its directory entry names (UTF-16LE, at offsets
 //!     that are multiples of 128): `Workbook` (Excel), `WordDocument` (Word),
-//!     `PowerPoint Document` (PowerPoint), `EncryptedPackage` (an encrypted Office 2007+ file);
+//!     `PowerPoint Document` (PowerPoint), `EncryptedPackage` (an encrypted Office 2007+ file),
+//!     `__properties_version1.0` with `__nameid_version1.0` (an Outlook message, whatever it
+//!     carries attached);
 //! - text formats (XML, JSON, HTML, CSV…) are told from the head and the name, and only when
 //!   the [`Encoding`] found by the text probe is text (a UTF-16 head is read through its low
 //!   bytes), in this order: `{\rtf` is RTF; the names `*.ndjson`/`*.jsonl` are NDJSON,
@@ -95,7 +97,8 @@
 //! | SQLite 3 | fmt/729 | open | public-domain, fully documented file format, recommended for archiving by the Library of Congress |
 //! | RAR (1.5–4.x, 5) | x-fmt/264, fmt/411, fmt/613 | proprietary | RARLAB format: the compressor is licensed, no free encoder |
 //! | XLS, DOC, PPT (97–2003) | fmt/61, fmt/40, fmt/126 | proprietary | Microsoft binary formats, specification published by the vendor only |
-//! | Other OLE2 compound file | — | proprietary | Microsoft container (Outlook `.msg`, `.msi`, old Office…) |
+//! | Outlook message (MSG) | x-fmt/430 | proprietary | Microsoft format (OLE2 with `__properties_version1.0` and `__nameid_version1.0`) |
+//! | Other OLE2 compound file | — | proprietary | Microsoft container (`.msi`, old Office…) |
 //! | Encrypted Office document | fmt/494 | proprietary | OLE2-wrapped encrypted OOXML: unreadable without the password |
 //! | Microsoft Access (MDB, ACCDB) | x-fmt/239, x-fmt/240, fmt/275 | proprietary | undocumented Microsoft Jet / ACE database format |
 //! | dBASE (DBF) | x-fmt/8, x-fmt/9, x-fmt/10, x-fmt/271, fmt/373, fmt/374 | proprietary | de facto vendor format (dBASE, FoxPro), never standardised |
@@ -217,6 +220,8 @@ const XLS: Format = fmt("XLS", Some("fmt/61"), "application/vnd.ms-excel", Propr
 const DOC: Format = fmt("DOC", Some("fmt/40"), "application/msword", Proprietary);
 const PPT: Format = fmt("PPT", Some("fmt/126"), "application/vnd.ms-powerpoint", Proprietary);
 const OLE2: Format = fmt("OLE2 compound file", None, "application/x-ole-storage", Proprietary);
+const MSG: Format =
+    fmt("Outlook message (MSG)", Some("x-fmt/430"), "application/vnd.ms-outlook", Proprietary);
 const OFFICE_ENCRYPTED: Format =
     fmt("encrypted Office document", Some("fmt/494"), "application/x-ole-storage", Proprietary);
 const SQLITE: Format = fmt("SQLite 3", Some("fmt/729"), "application/vnd.sqlite3", Open);
@@ -277,6 +282,7 @@ impl Format {
             n if n.starts_with("Microsoft Access") || n.starts_with("ESRI ") => "data",
             n if n.starts_with("RTF") => "document",
             "OLE2 compound file" | "encrypted Office document" => "container",
+            "Outlook message (MSG)" => "document",
             _ => "unknown",
         }
     }
@@ -558,11 +564,14 @@ impl PdfA {
 }
 
 /// Needles for OLE2 directory entry names (UTF-16LE).
-const OLE2_NEEDLES: [&[u8]; 4] = [
+const OLE2_NEEDLES: [&[u8]; 6] = [
     b"W\0o\0r\0k\0b\0o\0o\0k\0",
     b"W\0o\0r\0d\0D\0o\0c\0u\0m\0e\0n\0t\0",
     b"P\0o\0w\0e\0r\0P\0o\0i\0n\0t\0 \0D\0o\0c\0u\0m\0e\0n\0t\0",
     b"E\0n\0c\0r\0y\0p\0t\0e\0d\0P\0a\0c\0k\0a\0g\0e\0",
+    // Outlook message: PRONOM's container signature wants both streams.
+    b"_\0_\0p\0r\0o\0p\0e\0r\0t\0i\0e\0s\0_\0v\0e\0r\0s\0i\0o\0n\x001\0.\x000\0",
+    b"_\0_\0n\0a\0m\0e\0i\0d\0_\0v\0e\0r\0s\0i\0o\0n\x001\0.\x000\0",
 ];
 
 /// What the names of a zip's entries say.
@@ -888,7 +897,7 @@ pub struct Sniffer {
     /// PDF mode: what was found.
     pdfa: PdfA,
     /// OLE2 mode: where each of [`OLE2_NEEDLES`] was first found.
-    ole2: [Option<u64>; 4],
+    ole2: [Option<u64>; 6],
     /// Zip mode, for an ODF package: the search for `content.xml` and its `office:version`.
     odf: Option<OdfProbe>,
 }
@@ -1087,7 +1096,11 @@ fn pdf_format(head: &[u8], pdfa: &PdfA, tail: &[u8]) -> Format {
 }
 
 /// The OLE2 format from its directory entry names, or its file name.
-fn ole2_format(found: &[Option<u64>; 4], name: &str) -> Format {
+fn ole2_format(found: &[Option<u64>; 6], name: &str) -> Format {
+    // An Outlook message carries its attachments (a workbook, a document…) as sub-storages.
+    if found[4].is_some() && found[5].is_some() {
+        return MSG;
+    }
     if found[3].is_some() {
         return OFFICE_ENCRYPTED;
     }
@@ -1949,11 +1962,8 @@ mod tests {
 
     /// An Exif APP1 payload: IFD0 with an ExifIFD pointer, the Exif IFD with ExifVersion.
     fn exif_app1(big_endian: bool, version: &[u8; 4]) -> Vec<u8> {
-        let (u16b, u32b): (fn(u16) -> [u8; 2], fn(u32) -> [u8; 4]) = if big_endian {
-            (u16::to_be_bytes, u32::to_be_bytes)
-        } else {
-            (u16::to_le_bytes, u32::to_le_bytes)
-        };
+        let u16b = |v: u16| if big_endian { v.to_be_bytes() } else { v.to_le_bytes() };
+        let u32b = |v: u32| if big_endian { v.to_be_bytes() } else { v.to_le_bytes() };
         let mut t = if big_endian { b"MM\0*".to_vec() } else { b"II*\0".to_vec() };
         t.extend_from_slice(&u32b(8));
         // IFD0: one entry, ExifIFDPointer (0x8769, LONG, 1) -> 26.
@@ -2232,6 +2242,24 @@ mod tests {
             sniff_all(&ole2_with(OLE2_NEEDLES[3], 1536), "a.xlsx", Encoding::Binary),
             OFFICE_ENCRYPTED
         );
+        let utf16 = |n: &str| n.encode_utf16().flat_map(u16::to_le_bytes).collect::<Vec<u8>>();
+        for (needle, name) in OLE2_NEEDLES.iter().zip([
+            "Workbook",
+            "WordDocument",
+            "PowerPoint Document",
+            "EncryptedPackage",
+            "__properties_version1.0",
+            "__nameid_version1.0",
+        ]) {
+            assert_eq!(*needle, utf16(name).as_slice(), "{name}");
+        }
+        // An Outlook message, even with a workbook attached.
+        let mut msg = ole2_with(OLE2_NEEDLES[4], 1024);
+        msg[1152..1152 + OLE2_NEEDLES[5].len()].copy_from_slice(OLE2_NEEDLES[5]);
+        msg[1280..1280 + wb.len()].copy_from_slice(wb);
+        let f = sniff_all(&msg, "courrier.msg", Encoding::Binary);
+        assert_eq!((f.puid, f.openness, f.family()), (Some("x-fmt/430"), Openness::Proprietary, "document"));
+        assert_eq!(sniff_all(&ole2_with(OLE2_NEEDLES[4], 1024), "a.msg", Encoding::Binary), OLE2);
         // Misaligned: not a directory entry.
         assert_eq!(sniff_all(&ole2_with(wb, 1000), "a", Encoding::Binary), OLE2);
         // By name.
