@@ -45,7 +45,8 @@
 //! Magic numbers: PNG (version from the chunks: `iTXt` 1.2, `iCCP`/`sPLT`/`sRGB` 1.1, else 1.0),
 //! JPEG (APP0 `JFIF` 1.00–1.02 at offset 2 → JFIF; APP1 `Exif` at offset 2 with an ExifVersion
 //! tag → Exif 2.0–2.3x; else raw), TIFF (`II*\0`, `MM\0*`), BigTIFF, BMP 3.0–5.0, JP2, GIF,
-//! ESRI shapefile main and index files (file code 9994), gzip, bzip2, xz, 7z, RAR (4 and 5), tar (`ustar` at 257, or a valid v7 header checksum),
+//! ESRI shapefile main and index files (file code 9994), gzip, bzip2, xz, 7z, RAR (4 and 5),
+//! tar (`ustar` at 257, or a valid v7 header checksum),
 //! SQLite, Microsoft Access (`Standard Jet DB`, `Standard ACE DB`), dBASE (a `*.dbf` name and
 //! a plausible header). For OLE2, a `.xls`/`.doc`/`.ppt` name wins over the directory names
 //! (embedded objects bring their own `Workbook` or `WordDocument`); without it, the first
