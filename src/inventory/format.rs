@@ -69,6 +69,7 @@
 //! | ODP 1.0, 1.1, 1.2, 1.3 | fmt/138, fmt/292, fmt/293, fmt/1754 | open | same |
 //! | ODG 1.0, 1.1, 1.2, 1.3 | fmt/139, fmt/296, fmt/297, fmt/1753 | open | same |
 //! | XLSX, DOCX, PPTX (OOXML) | fmt/214, fmt/412, fmt/215 | open, with note "RGI v2 : en observation" | ISO/IEC 29500, but the RGI v2 classes OOXML "en observation", not "recommandé" |
+//! | XLSM, DOCM, PPTM (macro-enabled OOXML) | fmt/445, fmt/523, fmt/487 | open, with note "RGI v2 : en observation" | OOXML parts as above (told by a `vbaProject.bin` part, or a macro-enabled main content type in a `[Content_Types].xml` at the start); the VBA project itself is a Microsoft binary ([MS-OVBA]) |
 //! | XLSB | fmt/595 | proprietary | binary Excel format, published by Microsoft only ([MS-XLSB]), not standardised |
 //! | EPUB | fmt/483 | open | W3C EPUB 3 / ISO/IEC TS 30135 |
 //! | CSV | x-fmt/18 | open | RFC 4180 |
@@ -209,6 +210,20 @@ const PPTX: Format = Format {
         Open,
     )
 };
+/// Macro-enabled OOXML (PRONOM's container signatures: the macro-enabled main content type):
+/// OOXML parts, plus a VBA project whose binary format Microsoft alone publishes ([MS-OVBA]).
+const XLSM: Format = Format {
+    note: Some(NOTE_OOXML),
+    ..fmt("XLSM", Some("fmt/445"), "application/vnd.ms-excel.sheet.macroenabled.12", Open)
+};
+const DOCM: Format = Format {
+    note: Some(NOTE_OOXML),
+    ..fmt("DOCM", Some("fmt/523"), "application/vnd.ms-word.document.macroenabled.12", Open)
+};
+const PPTM: Format = Format {
+    note: Some(NOTE_OOXML),
+    ..fmt("PPTM", Some("fmt/487"), "application/vnd.ms-powerpoint.presentation.macroenabled.12", Open)
+};
 const XLSB: Format =
     fmt("XLSB", Some("fmt/595"), "application/vnd.ms-excel.sheet.binary.macroenabled.12", Proprietary);
 const ODS: Format = fmt("ODS", Some("fmt/295"), "application/vnd.oasis.opendocument.spreadsheet", Open);
@@ -275,9 +290,9 @@ impl Format {
             return "image";
         }
         match self.name {
-            "XLSX" | "XLSB" | "XLS" | "ODS" | "CSV" | "TSV" => "spreadsheet",
-            "DOCX" | "DOC" | "ODT" | "EPUB" | "OpenDocument" => "document",
-            "PPTX" | "PPT" | "ODP" => "presentation",
+            "XLSX" | "XLSM" | "XLSB" | "XLS" | "ODS" | "CSV" | "TSV" => "spreadsheet",
+            "DOCX" | "DOCM" | "DOC" | "ODT" | "EPUB" | "OpenDocument" => "document",
+            "PPTX" | "PPTM" | "PPT" | "ODP" => "presentation",
             "plain text" | "HTML" | "HTML 5" => "text",
             "XML" | "JSON" | "NDJSON" | "SQLite 3" | "dBASE (DBF)" => "data",
             n if n.starts_with("Microsoft Access") || n.starts_with("ESRI ") => "data",
@@ -591,6 +606,9 @@ struct ZipNames {
     odf_content: bool,
     /// The content of a stored `mimetype` entry (ODF, EPUB).
     mimetype: Option<Vec<u8>>,
+    /// A VBA project (`xl/vbaProject.bin`, `word/…`, `ppt/…`), or a macro-enabled main part
+    /// declared in a `[Content_Types].xml` read from the head: a macro-enabled document.
+    macros: bool,
 }
 
 impl ZipNames {
@@ -598,13 +616,16 @@ impl ZipNames {
         if name == b"[Content_Types].xml" {
             self.content_types = true;
         } else if let Some(rest) = name.strip_prefix(b"xl/") {
+            self.macros |= rest == b"vbaProject.bin";
             self.xl = true;
             self.xl_main |= rest.starts_with(b"workbook.") || rest.starts_with(b"worksheets/");
             self.xlsb |= rest == b"workbook.bin";
         } else if let Some(rest) = name.strip_prefix(b"word/") {
+            self.macros |= rest == b"vbaProject.bin";
             self.word = true;
             self.word_main |= rest == b"document.xml";
         } else if let Some(rest) = name.strip_prefix(b"ppt/") {
+            self.macros |= rest == b"vbaProject.bin";
             self.ppt = true;
             self.ppt_main |= rest == b"presentation.xml" || rest.starts_with(b"slides/");
         } else if name == b"META-INF/manifest.xml" {
@@ -632,13 +653,19 @@ impl ZipNames {
         }
         let ooxml = |prefix: bool, main: bool| prefix && (self.content_types || main);
         if ooxml(self.xl, self.xl_main) {
-            return if self.xlsb { XLSB } else { XLSX };
+            return if self.xlsb {
+                XLSB
+            } else if self.macros {
+                XLSM
+            } else {
+                XLSX
+            };
         }
         if ooxml(self.word, self.word_main) {
-            return DOCX;
+            return if self.macros { DOCM } else { DOCX };
         }
         if ooxml(self.ppt, self.ppt_main) {
-            return PPTX;
+            return if self.macros { PPTM } else { PPTX };
         }
         if self.odf_manifest && self.odf_content {
             return ODF;
@@ -683,6 +710,11 @@ fn zip_local_names(head: &[u8], names: &mut ZipNames) {
         let Some(name) = head.get(q + 30..q + 30 + n) else { return };
         names.note(name);
         let data = q + 30 + n + m;
+        if name == b"[Content_Types].xml" && flags & 0x08 == 0 {
+            let data = head.get(data..).unwrap_or_default();
+            let text = member_start(method, &data[..data.len().min(csize as usize)]);
+            names.macros |= memmem::find(&text, b".macroEnabled.main+xml\"").is_some();
+        }
         if name == b"mimetype" && method == 0 && names.mimetype.is_none() {
             let rest = head.get(data..).unwrap_or_default();
             let rest = &rest[..rest.len().min(128)];
@@ -839,18 +871,10 @@ fn odf_content(header: &[u8]) -> Option<OdfContent> {
     if flags & 0x08 == 0 && (csize as usize) < data.len() {
         data = &data[..csize as usize];
     }
-    let text = match method {
-        0 => data[..data.len().min(ODF_INFLATED_MAX)].to_vec(),
-        8 => {
-            let mut out = vec![0u8; ODF_INFLATED_MAX];
-            let mut inflater = flate2::Decompress::new(false);
-            // Partial input is expected: what came out before the window ends is enough.
-            let _ = inflater.decompress(data, &mut out, flate2::FlushDecompress::None);
-            out.truncate(inflater.total_out() as usize);
-            out
-        }
-        _ => return None,
-    };
+    if method != 0 && method != 8 {
+        return None;
+    }
+    let text = member_start(method, data);
     let document_content = memmem::find(&text[..text.len().min(128)], b"office:document-content").is_some();
     let version = memmem::find(&text, b"office:version=").and_then(|p| {
         let v = text.get(p + 15..p + 20)?;
@@ -858,6 +882,22 @@ fn odf_content(header: &[u8]) -> Option<OdfContent> {
         quoted.then(|| [v[1], v[2], v[3]])
     });
     Some(OdfContent { document_content, version })
+}
+
+/// The first (at most [`ODF_INFLATED_MAX`]) bytes of a zip member from (the start of) its
+/// data: stored, or deflated (partial input is expected: what comes out of it is enough).
+fn member_start(method: u16, data: &[u8]) -> Vec<u8> {
+    match method {
+        0 => data[..data.len().min(ODF_INFLATED_MAX)].to_vec(),
+        8 => {
+            let mut out = vec![0u8; ODF_INFLATED_MAX];
+            let mut inflater = flate2::Decompress::new(false);
+            let _ = inflater.decompress(data, &mut out, flate2::FlushDecompress::None);
+            out.truncate(inflater.total_out() as usize);
+            out
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// An ODF format with the PRONOM id of its version, as PRONOM's container signatures tell it
@@ -1598,6 +1638,35 @@ mod tests {
         assert_eq!(f.note, Some("RGI v2 : en observation"));
         assert!(!f.archive);
         assert_eq!(f.family(), "spreadsheet");
+    }
+
+    #[test]
+    fn macro_enabled_ooxml() {
+        // By the VBA project's name, in the central directory.
+        let mut entries = xlsx_entries();
+        entries.push(("xl/vbaProject.bin", b"\xD0\xCF\x11\xE0"));
+        let f = sniff_all(&zip_of(&entries), "a.xlsm", Encoding::Binary);
+        assert_eq!((f.name, f.puid, f.family()), ("XLSM", Some("fmt/445"), "spreadsheet"));
+        let docm = zip_of(&[
+            ("[Content_Types].xml", b"<Types/>"),
+            ("word/document.xml", b"<w:document/>"),
+            ("word/vbaProject.bin", b""),
+        ]);
+        assert_eq!(sniff_all(&docm, "a.docm", Encoding::Binary).puid, Some("fmt/523"));
+        // By the content type, [Content_Types].xml coming first and deflated, as Office writes it
+        // (a macro-enabled document without macros has no vbaProject.bin).
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let deflated =
+            zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        w.start_file("[Content_Types].xml", deflated).unwrap();
+        w.write_all(b"<?xml version=\"1.0\"?><Types><Override PartName=\"/ppt/presentation.xml\" ContentType=\"application/vnd.ms-powerpoint.presentation.macroEnabled.main+xml\"/></Types>").unwrap();
+        w.start_file("ppt/presentation.xml", deflated).unwrap();
+        w.write_all(b"<p:presentation/>").unwrap();
+        let pptm = w.finish().unwrap().into_inner();
+        let f = sniff_all(&pptm, "a.pptm", Encoding::Binary);
+        assert_eq!((f.puid, f.openness, f.note), (Some("fmt/487"), Openness::Open, Some(NOTE_OOXML)));
+        // A plain XLSX stays fmt/214.
+        assert_eq!(sniff_all(&zip_of(&xlsx_entries()), "a.xlsx", Encoding::Binary).puid, Some("fmt/214"));
     }
 
     #[test]
