@@ -5,7 +5,7 @@ use super::CheckInput;
 use crate::archive::EntryKind;
 use crate::finding::{Code, Finding, Location};
 use crate::inventory::{Algorithm, FileRecord, ReadStatus};
-use crate::manifest::{DeclaredFile, ManifestKind};
+use crate::manifest::{DeclaredFile, ManifestKind, os_debris};
 use std::collections::{BTreeSet, HashMap};
 use unicode_normalization::UnicodeNormalization;
 
@@ -58,15 +58,17 @@ pub(super) fn check(input: &CheckInput<'_>) -> (Vec<Finding>, bool) {
     unlisted.sort_unstable();
     for p in unlisted {
         let at = Location::manifest(main.clone(), None).with_path(p);
-        out.push(match os_file(p) {
+        out.push(match os_debris(p) {
             Some(kind) => Finding::new(Code::FixityOsFile, at).with("kind", kind),
             None => Finding::new(Code::FixityUnlistedFile, at),
         });
     }
 
     if let Some((octets, count)) = manifest.payload_oxum {
+        // Operating-system debris nobody declared is ignored, as in the unlisted check.
+        let debris = |p: &str| os_debris(p).is_some() && !declared.contains(p);
         let payload: Vec<&&FileRecord> =
-            present.iter().filter(|(p, _)| manifest.scope.covers(p)).map(|(_, f)| f).collect();
+            present.iter().filter(|(p, _)| manifest.scope.covers(p) && !debris(p)).map(|(_, f)| f).collect();
         let actual_octets: u64 = payload.iter().filter_map(|f| f.size()).sum();
         let actual_count = payload.len() as u64;
         if (octets, count) != (actual_octets, actual_count) {
@@ -156,22 +158,4 @@ fn find<'a>(
             .with("other", other),
     );
     present.get(other).copied()
-}
-
-/// The kind of an operating system's own file (Finder, Explorer), from its path.
-fn os_file(path: &str) -> Option<&'static str> {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    if path.starts_with("__MACOSX/") || path.contains("/__MACOSX/") {
-        Some("__MACOSX")
-    } else if name == ".DS_Store" {
-        Some(".DS_Store")
-    } else if name.starts_with("._") {
-        Some("AppleDouble ._*")
-    } else if name.eq_ignore_ascii_case("Thumbs.db") {
-        Some("Thumbs.db")
-    } else if name.eq_ignore_ascii_case("desktop.ini") {
-        Some("desktop.ini")
-    } else {
-        None
-    }
 }

@@ -369,7 +369,12 @@ mod tests {
             match c.as_str().split('.').next().unwrap() {
                 "internal" => assert_eq!(a, Attribution::Tool, "{}", c.as_str()),
                 "input" => assert_eq!(a, Attribution::Input, "{}", c.as_str()),
-                _ => assert_ne!(a, Attribution::Input, "{}: input problems are refused, not reported", c.as_str()),
+                _ => assert_ne!(
+                    a,
+                    Attribution::Input,
+                    "{}: input problems are refused, not reported",
+                    c.as_str()
+                ),
             }
         }
         assert_eq!(Code::FixityDigestMismatch.attribution(), Attribution::Export);

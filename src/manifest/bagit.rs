@@ -260,7 +260,9 @@ impl DeclarationProblem {
             NotLabelValue => "ligne qui n'est pas de la forme « Étiquette: valeur »",
             LabelSpelling => "étiquette mal orthographiée (casse ou espaces)",
             Order => "Tag-File-Character-Encoding doit suivre BagIt-Version",
-            UnknownLabel => "étiquette inconnue (seules BagIt-Version et Tag-File-Character-Encoding sont permises)",
+            UnknownLabel => {
+                "étiquette inconnue (seules BagIt-Version et Tag-File-Character-Encoding sont permises)"
+            }
             ExtraLine => "ligne en trop : le fichier doit avoir exactement deux lignes",
             Spacing => "il faut exactement une espace après les deux-points et aucune en fin de ligne",
             Repeated => "étiquette répétée",
@@ -319,7 +321,8 @@ pub fn parse_declaration(bytes: &[u8]) -> Declaration {
     use DeclarationProblem::*;
     let mut decl = Declaration::default();
     let mut push = |line: Option<u64>, p: DeclarationProblem, s: Severity| decl.problems.push((line, p, s));
-    if bytes.starts_with(b"\xEF\xBB\xBF") || bytes.starts_with(b"\xFE\xFF") || bytes.starts_with(b"\xFF\xFE") {
+    if bytes.starts_with(b"\xEF\xBB\xBF") || bytes.starts_with(b"\xFE\xFF") || bytes.starts_with(b"\xFF\xFE")
+    {
         push(Some(1), Bom, Severity::Error);
     }
     let all: Vec<(u64, &[u8])> = lines(bytes).collect();
@@ -364,8 +367,7 @@ pub fn parse_declaration(bytes: &[u8]) -> Declaration {
             push(Some(number), LabelSpelling, Severity::Error);
         }
         let after = value_raw.strip_prefix(' ');
-        if label_raw != label
-            || after.is_none_or(|v| v.starts_with([' ', '\t']) || v.ends_with([' ', '\t']))
+        if label_raw != label || after.is_none_or(|v| v.starts_with([' ', '\t']) || v.ends_with([' ', '\t']))
         {
             push(Some(number), Spacing, Severity::Error);
         }
@@ -549,8 +551,11 @@ impl Merged {
             match by_nfc.get(&nfc) {
                 Some(&first) => {
                     problems.push(
-                        Finding::new(Code::FixityPathNormalisation, f.location.clone().with_path(f.path.clone()))
-                            .with("other", &self.files[first].path),
+                        Finding::new(
+                            Code::FixityPathNormalisation,
+                            f.location.clone().with_path(f.path.clone()),
+                        )
+                        .with("other", &self.files[first].path),
                     );
                     continue;
                 }
@@ -1014,8 +1019,11 @@ pub fn load(manifest: &mut Manifest, bytes: Option<&[u8]>, read: &ReadFn<'_>) {
             None => {
                 // reversa cannot read the tag files: nothing declared is known, fixity is not checked.
                 manifest.problems.push(
-                    Finding::new(Code::ManifestBagitEncoding, Location::manifest(bagit_file.clone(), Some(2)))
-                        .with("encoding", shown_label(label)),
+                    Finding::new(
+                        Code::ManifestBagitEncoding,
+                        Location::manifest(bagit_file.clone(), Some(2)),
+                    )
+                    .with("encoding", shown_label(label)),
                 );
                 manifest.unreadable = true;
                 return;
@@ -1251,7 +1259,10 @@ mod tests {
         for decl in [DECL_10, "BagIt-Version: 0.97\r\nTag-File-Character-Encoding: UTF-8\r\n"] {
             let m = bag(
                 "",
-                &[("bagit.txt", &format!("\u{feff}{decl}")), ("manifest-md5.txt", &format!("{MD5_A} data/x\n"))],
+                &[
+                    ("bagit.txt", &format!("\u{feff}{decl}")),
+                    ("manifest-md5.txt", &format!("{MD5_A} data/x\n")),
+                ],
             );
             assert_eq!(codes(&m), vec!["manifest.bagit-declaration"]);
             let f = &m.problems[0];
@@ -1291,7 +1302,13 @@ mod tests {
 
     #[test]
     fn missing_declaration_fields() {
-        let m = bag("", &[("bagit.txt", "BagIt-Version: 1.0\n"), ("manifest-sha256.txt", &format!("{SHA256_A} data/a\n"))]);
+        let m = bag(
+            "",
+            &[
+                ("bagit.txt", "BagIt-Version: 1.0\n"),
+                ("manifest-sha256.txt", &format!("{SHA256_A} data/a\n")),
+            ],
+        );
         assert_eq!(problems(&m), vec![("encoding-missing", None)]);
         assert_eq!(m.version.as_deref(), Some("1.0"));
 
@@ -1308,7 +1325,12 @@ mod tests {
         let m = bag_bytes("", &[("bagit.txt", b"\xff\xfe".to_vec())]);
         assert_eq!(
             problems(&m),
-            vec![("byte-order-mark", Some(1)), ("not-utf8", Some(1)), ("version-missing", None), ("encoding-missing", None)]
+            vec![
+                ("byte-order-mark", Some(1)),
+                ("not-utf8", Some(1)),
+                ("version-missing", None),
+                ("encoding-missing", None)
+            ]
         );
         assert!(codes(&m).contains(&"manifest.bagit-no-payload-manifest"));
     }
@@ -1328,14 +1350,46 @@ mod tests {
             ("BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8", &[], Severity::Error),
             ("BagIt-Version: 1.0\r\nTag-File-Character-Encoding: UTF-8\r\n", &[], Severity::Error),
             ("BagIt-Version: 1.0\rTag-File-Character-Encoding: UTF-8\r", &[], Severity::Error),
-            ("bagit-version: 1.0\nTag-File-Character-Encoding: UTF-8\n", &[("label-spelling", Some(1))], Severity::Error),
-            ("BagIt-Version : 1.0\nTag-File-Character-Encoding: UTF-8\n", &[("spacing", Some(1))], Severity::Error),
-            ("BagIt-Version:1.0\nTag-File-Character-Encoding: UTF-8\n", &[("spacing", Some(1))], Severity::Error),
-            ("BagIt-Version:  1.0\nTag-File-Character-Encoding: UTF-8\n", &[("spacing", Some(1))], Severity::Error),
-            ("BagIt-Version: 1.0 \nTag-File-Character-Encoding: UTF-8\n", &[("spacing", Some(1))], Severity::Error),
-            ("BagIt-Version: 1.0\nTag-File-Character-Encoding:\tUTF-8\n", &[("spacing", Some(2))], Severity::Error),
-            (" BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n", &[("spacing", Some(1))], Severity::Error),
-            ("BagIt-Version: 1.0\n\nTag-File-Character-Encoding: UTF-8\n", &[("blank-line", Some(2))], Severity::Error),
+            (
+                "bagit-version: 1.0\nTag-File-Character-Encoding: UTF-8\n",
+                &[("label-spelling", Some(1))],
+                Severity::Error,
+            ),
+            (
+                "BagIt-Version : 1.0\nTag-File-Character-Encoding: UTF-8\n",
+                &[("spacing", Some(1))],
+                Severity::Error,
+            ),
+            (
+                "BagIt-Version:1.0\nTag-File-Character-Encoding: UTF-8\n",
+                &[("spacing", Some(1))],
+                Severity::Error,
+            ),
+            (
+                "BagIt-Version:  1.0\nTag-File-Character-Encoding: UTF-8\n",
+                &[("spacing", Some(1))],
+                Severity::Error,
+            ),
+            (
+                "BagIt-Version: 1.0 \nTag-File-Character-Encoding: UTF-8\n",
+                &[("spacing", Some(1))],
+                Severity::Error,
+            ),
+            (
+                "BagIt-Version: 1.0\nTag-File-Character-Encoding:\tUTF-8\n",
+                &[("spacing", Some(2))],
+                Severity::Error,
+            ),
+            (
+                " BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n",
+                &[("spacing", Some(1))],
+                Severity::Error,
+            ),
+            (
+                "BagIt-Version: 1.0\n\nTag-File-Character-Encoding: UTF-8\n",
+                &[("blank-line", Some(2))],
+                Severity::Error,
+            ),
             (
                 "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\nContact-Name: X\n",
                 &[("extra-line", Some(3))],
@@ -1351,9 +1405,21 @@ mod tests {
                 &[("unknown-label", Some(2)), ("extra-line", Some(3))],
                 Severity::Error,
             ),
-            ("BagIt-Version 1.0\nTag-File-Character-Encoding: UTF-8\n", &[("not-label-value", Some(1)), ("version-missing", None)], Severity::Error),
-            ("BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n\n\n", &[("trailing-blank-line", Some(3))], Severity::Warning),
-            ("BagIt-Version: 2.0\nTag-File-Character-Encoding: UTF-8\n", &[("version-unsupported", Some(1))], Severity::Warning),
+            (
+                "BagIt-Version 1.0\nTag-File-Character-Encoding: UTF-8\n",
+                &[("not-label-value", Some(1)), ("version-missing", None)],
+                Severity::Error,
+            ),
+            (
+                "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n\n\n",
+                &[("trailing-blank-line", Some(3))],
+                Severity::Warning,
+            ),
+            (
+                "BagIt-Version: 2.0\nTag-File-Character-Encoding: UTF-8\n",
+                &[("version-unsupported", Some(1))],
+                Severity::Warning,
+            ),
         ];
         for (decl, expected, severity) in cases {
             let m = bag("", &[("bagit.txt", decl), ("manifest-sha256.txt", &format!("{SHA256_A} data/a\n"))]);
@@ -1613,7 +1679,10 @@ mod tests {
             let m = bag_bytes(
                 "",
                 &[
-                    ("bagit.txt", format!("BagIt-Version: 0.97\nTag-File-Character-Encoding: {label}\n").into_bytes()),
+                    (
+                        "bagit.txt",
+                        format!("BagIt-Version: 0.97\nTag-File-Character-Encoding: {label}\n").into_bytes(),
+                    ),
                     ("bag-info.txt", b"Contact-Name: Ren\xe9\nPayload-Oxum: 5.1\n".to_vec()),
                     ("manifest-sha256.txt", manifest.clone()),
                 ],
@@ -1624,8 +1693,10 @@ mod tests {
         }
         // UTF-16 with its byte-order mark, either order.
         let text = format!("{SHA256_A}  data/été.csv\r\n");
-        let le: Vec<u8> = [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect();
-        let be: Vec<u8> = [0xFE, 0xFF].into_iter().chain(text.encode_utf16().flat_map(u16::to_be_bytes)).collect();
+        let le: Vec<u8> =
+            [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        let be: Vec<u8> =
+            [0xFE, 0xFF].into_iter().chain(text.encode_utf16().flat_map(u16::to_be_bytes)).collect();
         for bytes in [le, be] {
             let m = bag_bytes(
                 "",
@@ -1688,7 +1759,10 @@ mod tests {
             .iter()
             .map(|f| (f.params["problem"].as_str(), f.location.line, f.params["count"].as_str()))
             .collect();
-        assert_eq!(forms, vec![("leading-blank", Some(5), "1"), ("binary-marker", Some(2), "2"), ("comment", Some(1), "1")]);
+        assert_eq!(
+            forms,
+            vec![("leading-blank", Some(5), "1"), ("binary-marker", Some(2), "2"), ("comment", Some(1), "1")]
+        );
         for f in &m.problems {
             assert_eq!(f.code, Code::ManifestBagitLineForm);
             assert_eq!((f.severity, f.attribution), (Severity::Warning, Attribution::Export));
@@ -1733,7 +1807,9 @@ mod tests {
                 ("bagit.txt", DECL_10),
                 (
                     "manifest-sha256.txt",
-                    &format!("{SHA256_A} {nfc}\n{SHA256_A} {nfd}\n{SHA256_A} data/A.csv\n{SHA256_A} data/a.csv\n"),
+                    &format!(
+                        "{SHA256_A} {nfc}\n{SHA256_A} {nfd}\n{SHA256_A} data/A.csv\n{SHA256_A} data/a.csv\n"
+                    ),
                 ),
             ],
         );

@@ -153,6 +153,26 @@ impl Manifest {
     }
 }
 
+/// The kind of an operating system's own file (Finder, Explorer) from its path: `.DS_Store`,
+/// AppleDouble `._*`, anything under `__MACOSX/`, `Thumbs.db`, `desktop.ini`. Such a file, present
+/// but not declared, is warned about and left out of the payload's counts.
+pub fn os_debris(path: &str) -> Option<&'static str> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    if path == "__MACOSX" || path.starts_with("__MACOSX/") || path.contains("/__MACOSX/") {
+        Some("__MACOSX")
+    } else if name == ".DS_Store" {
+        Some(".DS_Store")
+    } else if name.starts_with("._") {
+        Some("AppleDouble ._*")
+    } else if name.eq_ignore_ascii_case("Thumbs.db") {
+        Some("Thumbs.db")
+    } else if name.eq_ignore_ascii_case("desktop.ini") {
+        Some("desktop.ini")
+    } else {
+        None
+    }
+}
+
 /// Where a manifest of some kind was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
@@ -179,7 +199,8 @@ pub fn detect<'a>(paths: impl IntoIterator<Item = &'a str> + Clone) -> Vec<Candi
             && !has(&in_root("manifest.xml"))
             && !has(&in_root("manifest.json"))
             && paths.clone().into_iter().any(|p| {
-                p.strip_prefix(root.as_str()).is_some_and(|rest| !rest.contains('/') && bagit::is_bag_marker(rest))
+                p.strip_prefix(root.as_str())
+                    .is_some_and(|rest| !rest.contains('/') && bagit::is_bag_marker(rest))
             });
         if declared || marked {
             let mut files = vec![in_root("bagit.txt")];
@@ -217,11 +238,12 @@ pub fn detect<'a>(paths: impl IntoIterator<Item = &'a str> + Clone) -> Vec<Candi
     found
 }
 
-/// `""`, then `"top/"` when every path sits inside one top folder.
+/// `""`, then `"top/"` when every path sits inside one top folder. The debris macOS and Windows
+/// leave beside it ([`os_debris`]) does not count.
 fn candidate_roots<'a>(paths: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     let mut top: Option<&str> = None;
     let mut single = true;
-    for p in paths {
+    for p in paths.into_iter().filter(|p| os_debris(p).is_none()) {
         match p.split_once('/') {
             Some((first, _)) => match top {
                 None => top = Some(first),
@@ -304,6 +326,10 @@ mod tests {
 
         let paths = ["a/manifest.json", "b/x.csv"];
         assert!(detect(paths.iter().copied()).is_empty());
+
+        // Finder's "Compress" adds __MACOSX/ beside the folder.
+        let paths = ["bag/bagit.txt", "bag/data/a", "__MACOSX/bag/._bagit.txt", ".DS_Store"];
+        assert_eq!(detect(paths.iter().copied())[0].root, "bag/");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 mod workdir;
 
 mod archive;
+mod bagit_rfc;
 mod browser;
 mod clauses;
 mod completeness;
