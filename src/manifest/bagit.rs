@@ -1346,7 +1346,8 @@ mod tests {
 
     #[test]
     fn bagit_txt_is_read_strictly() {
-        let cases: &[(&str, &[(&str, Option<u64>)], Severity)] = &[
+        type Case<'a> = (&'a str, &'a [(&'a str, Option<u64>)], Severity);
+        let cases: &[Case<'_>] = &[
             ("BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8", &[], Severity::Error),
             ("BagIt-Version: 1.0\r\nTag-File-Character-Encoding: UTF-8\r\n", &[], Severity::Error),
             ("BagIt-Version: 1.0\rTag-File-Character-Encoding: UTF-8\r", &[], Severity::Error),
