@@ -541,15 +541,21 @@ impl Merged {
     }
 
     /// Warns about declared paths that differ only by Unicode normalisation or only by case.
+    /// ASCII paths (most of them) are compared without copying them.
     fn collisions(&self, problems: &mut Vec<Finding>) {
-        let mut by_nfc: HashMap<Cow<'_, str>, usize> = HashMap::new();
-        let mut by_case: HashMap<String, usize> = HashMap::new();
+        let mut by_nfc: HashMap<String, usize> = HashMap::new();
+        let mut by_case: HashMap<Cow<'_, str>, usize> = HashMap::new();
         for (i, f) in self.files.iter().enumerate() {
-            let nfc: Cow<'_, str> =
-                if f.path.is_ascii() { Cow::Borrowed(&f.path) } else { Cow::Owned(f.path.nfc().collect()) };
-            let folded = nfc.to_lowercase();
-            match by_nfc.get(&nfc) {
-                Some(&first) => {
+            let folded: Cow<'_, str> = if f.path.is_ascii() {
+                if f.path.bytes().any(|b| b.is_ascii_uppercase()) {
+                    Cow::Owned(f.path.to_ascii_lowercase())
+                } else {
+                    Cow::Borrowed(&f.path)
+                }
+            } else {
+                let nfc: String = f.path.nfc().collect();
+                let folded = nfc.to_lowercase();
+                if let Some(&first) = by_nfc.get(&nfc) {
                     problems.push(
                         Finding::new(
                             Code::FixityPathNormalisation,
@@ -559,10 +565,9 @@ impl Merged {
                     );
                     continue;
                 }
-                None => {
-                    by_nfc.insert(nfc, i);
-                }
-            }
+                by_nfc.insert(nfc, i);
+                Cow::Owned(folded)
+            };
             match by_case.get(&folded) {
                 Some(&first) => problems.push(
                     Finding::new(Code::FixityPathCase, f.location.clone().with_path(f.path.clone()))
