@@ -541,41 +541,46 @@ impl Merged {
     }
 
     /// Warns about declared paths that differ only by Unicode normalisation or only by case.
-    /// ASCII paths (most of them) are compared without copying them.
+    /// Paths are unique as written, so a collision involves a path with an upper-case or a
+    /// non-ASCII letter: only those are folded and indexed; the others (most of them) are looked
+    /// up, and only when there is something to find.
     fn collisions(&self, problems: &mut Vec<Finding>) {
         let mut by_nfc: HashMap<String, usize> = HashMap::new();
-        let mut by_case: HashMap<Cow<'_, str>, usize> = HashMap::new();
-        for (i, f) in self.files.iter().enumerate() {
-            let folded: Cow<'_, str> = if f.path.is_ascii() {
-                if f.path.bytes().any(|b| b.is_ascii_uppercase()) {
-                    Cow::Owned(f.path.to_ascii_lowercase())
-                } else {
-                    Cow::Borrowed(&f.path)
-                }
+        let mut by_case: HashMap<String, usize> = HashMap::new();
+        let plain = |p: &str| p.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase());
+        let mut warn = |problems: &mut Vec<Finding>, code: Code, i: usize, first: usize| {
+            let f = &self.files[i];
+            problems.push(
+                Finding::new(code, f.location.clone().with_path(f.path.clone()))
+                    .with("other", &self.files[first].path),
+            );
+        };
+        for (i, f) in self.files.iter().enumerate().filter(|(_, f)| !plain(&f.path)) {
+            let folded = if f.path.is_ascii() {
+                f.path.to_ascii_lowercase()
             } else {
                 let nfc: String = f.path.nfc().collect();
-                let folded = nfc.to_lowercase();
                 if let Some(&first) = by_nfc.get(&nfc) {
-                    problems.push(
-                        Finding::new(
-                            Code::FixityPathNormalisation,
-                            f.location.clone().with_path(f.path.clone()),
-                        )
-                        .with("other", &self.files[first].path),
-                    );
+                    warn(problems, Code::FixityPathNormalisation, i, first);
                     continue;
                 }
+                let folded = nfc.to_lowercase();
                 by_nfc.insert(nfc, i);
-                Cow::Owned(folded)
+                folded
             };
             match by_case.get(&folded) {
-                Some(&first) => problems.push(
-                    Finding::new(Code::FixityPathCase, f.location.clone().with_path(f.path.clone()))
-                        .with("other", &self.files[first].path),
-                ),
+                Some(&first) => warn(problems, Code::FixityPathCase, i, first),
                 None => {
                     by_case.insert(folded, i);
                 }
+            }
+        }
+        if by_case.is_empty() {
+            return;
+        }
+        for (i, f) in self.files.iter().enumerate().filter(|(_, f)| plain(&f.path)) {
+            if let Some(&first) = by_case.get(f.path.as_str()) {
+                warn(problems, Code::FixityPathCase, i, first);
             }
         }
     }
