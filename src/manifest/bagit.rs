@@ -548,7 +548,7 @@ impl Merged {
         let mut by_nfc: HashMap<String, usize> = HashMap::new();
         let mut by_case: HashMap<String, usize> = HashMap::new();
         let plain = |p: &str| p.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase());
-        let mut warn = |problems: &mut Vec<Finding>, code: Code, i: usize, first: usize| {
+        let warn = |problems: &mut Vec<Finding>, code: Code, i: usize, first: usize| {
             let f = &self.files[i];
             problems.push(
                 Finding::new(code, f.location.clone().with_path(f.path.clone()))
