@@ -496,3 +496,44 @@ fn tag_manifests_are_verified() {
     assert_eq!(found.len(), 2, "sha256 and sha512 tag manifests: {found:?}");
     assert!(found.iter().all(|f| f["path"] == "bag-info.txt" && attribution(f) == "export"));
 }
+
+/// A tar stream (read once, manifests captured on the way) holding the bag in `bag/`, payload
+/// first as `tar -cf bag.tar bag` often orders it.
+fn tar(w: &Workdir, files: &Files) -> PathBuf {
+    let path = w.path().join("bag.tar");
+    let mut t = tar::Builder::new(std::fs::File::create(&path).unwrap());
+    let mut sorted: Vec<&(String, Vec<u8>)> = files.iter().collect();
+    sorted.sort_by_key(|(p, _)| !p.starts_with("data/"));
+    for (p, b) in sorted {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(b.len() as u64);
+        h.set_mode(0o644);
+        h.set_cksum();
+        t.append_data(&mut h, format!("bag/{p}"), b.as_slice()).unwrap();
+    }
+    t.into_inner().unwrap().flush().unwrap();
+    path
+}
+
+#[test]
+fn tar_streams_are_judged_the_same() {
+    let mut files = bagit_python(payload());
+    remove(&mut files, "bagit.txt");
+    retag(&mut files);
+    let w = Workdir::new();
+    let run = w.verify(&tar(&w, &files), &[]);
+    assert_eq!(run.verdict(), "not-satisfiable", "{:?}", run.codes());
+    assert_eq!(one(&run, "manifest.bagit-declaration", "error", "export")["params"]["problem"], "absent");
+    assert_eq!(fixity_codes(&run), vec!["manifest.bagit-declaration"]);
+
+    let mut files = bagit_python(payload());
+    remove(&mut files, "data/courriers/lettre.txt");
+    set(&mut files, "bag-info.txt", "Bagging-Date: 2024-05-02\n");
+    set(&mut files, "fetch.txt", "https://archives.example.fr/lettre.txt - data/courriers/lettre.txt\n");
+    retag(&mut files);
+    let w = Workdir::new();
+    let run = w.verify(&tar(&w, &files), &[]);
+    assert_eq!(run.verdict(), "undetermined", "{:?}", run.codes());
+    one(&run, "fixity.fetch-pending", "error", "tool");
+    assert!(run.findings("fixity.missing-file").is_empty());
+}
