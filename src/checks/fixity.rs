@@ -5,8 +5,9 @@ use super::CheckInput;
 use crate::archive::EntryKind;
 use crate::finding::{Code, Finding, Location, Severity};
 use crate::inventory::{Algorithm, FileRecord, ReadStatus};
-use crate::manifest::{DeclaredFile, Manifest, ManifestKind};
+use crate::manifest::{DeclaredFile, Manifest, ManifestKind, os_debris};
 use std::collections::{BTreeSet, HashMap};
+use unicode_normalization::UnicodeNormalization;
 
 /// Returns the findings and whether fixity could not be verified at all.
 pub(super) fn check(input: &CheckInput<'_>) -> (Vec<Finding>, bool) {
@@ -15,6 +16,9 @@ pub(super) fn check(input: &CheckInput<'_>) -> (Vec<Finding>, bool) {
     };
     let mut out = manifest.problems.clone();
     unsupported_algorithms(manifest, &mut out);
+    if manifest.unreadable {
+        return (out, true);
+    }
     let present: HashMap<&str, &FileRecord> = input
         .files
         .iter()
@@ -23,11 +27,16 @@ pub(super) fn check(input: &CheckInput<'_>) -> (Vec<Finding>, bool) {
         .collect();
 
     let mut weak = BTreeSet::new();
-    for d in &manifest.declared {
-        verify(d, present.get(d.path.as_str()).copied(), &mut out, &mut weak);
-    }
-    for d in &manifest.tag_declared {
-        verify(d, present.get(d.path.as_str()).copied(), &mut out, &mut weak);
+    let nfc = nfc_index(&present);
+    let fetch: BTreeSet<&str> = manifest.fetch.iter().map(String::as_str).collect();
+    let mut aliased = BTreeSet::new();
+    for d in manifest.declared.iter().chain(&manifest.tag_declared) {
+        let file = find(d, &present, &nfc, &mut aliased, &mut out);
+        if file.is_none() && fetch.contains(d.path.as_str()) {
+            out.push(Finding::new(Code::FixityFetchPending, d.location.clone().with_path(d.path.clone())));
+            continue;
+        }
+        verify(d, file, &mut out, &mut weak);
     }
     for (alg, file) in weak {
         out.push(
@@ -41,17 +50,26 @@ pub(super) fn check(input: &CheckInput<'_>) -> (Vec<Finding>, bool) {
         .keys()
         .copied()
         .filter(|p| {
-            manifest.scope.covers(p) && !declared.contains(p) && !manifest.files.iter().any(|m| m == p)
+            manifest.scope.covers(p)
+                && !declared.contains(p)
+                && !aliased.contains(p)
+                && !manifest.files.iter().any(|m| m == p)
         })
         .collect();
     unlisted.sort_unstable();
     for p in unlisted {
-        out.push(Finding::new(Code::FixityUnlistedFile, Location::manifest(main.clone(), None).with_path(p)));
+        let at = Location::manifest(main.clone(), None).with_path(p);
+        out.push(match os_debris(p) {
+            Some(kind) => Finding::new(Code::FixityOsFile, at).with("kind", kind),
+            None => Finding::new(Code::FixityUnlistedFile, at),
+        });
     }
 
     if let Some((octets, count)) = manifest.payload_oxum {
+        // Operating-system debris nobody declared is ignored, as in the unlisted check.
+        let debris = |p: &str| os_debris(p).is_some() && !declared.contains(p);
         let payload: Vec<&&FileRecord> =
-            present.iter().filter(|(p, _)| manifest.scope.covers(p)).map(|(_, f)| f).collect();
+            present.iter().filter(|(p, _)| manifest.scope.covers(p) && !debris(p)).map(|(_, f)| f).collect();
         let actual_octets: u64 = payload.iter().filter_map(|f| f.size()).sum();
         let actual_count = payload.len() as u64;
         if (octets, count) != (actual_octets, actual_count) {
@@ -145,4 +163,34 @@ fn unsupported_algorithms(manifest: &Manifest, out: &mut [Finding]) {
             f.severity = Severity::Info;
         }
     }
+}
+
+/// Present files whose names are not ASCII, by their NFC form (macOS writes names in NFD).
+fn nfc_index<'a>(present: &HashMap<&'a str, &FileRecord>) -> HashMap<String, &'a str> {
+    present.keys().filter(|p| !p.is_ascii()).map(|p| (p.nfc().collect(), *p)).collect()
+}
+
+/// The present file a declared one names: the same path, or else the same path in another
+/// Unicode normalisation (warned about, and then not reported as unlisted).
+fn find<'a>(
+    d: &DeclaredFile,
+    present: &HashMap<&'a str, &'a FileRecord>,
+    nfc: &HashMap<String, &'a str>,
+    aliased: &mut BTreeSet<&'a str>,
+    out: &mut Vec<Finding>,
+) -> Option<&'a FileRecord> {
+    if let Some(f) = present.get(d.path.as_str()) {
+        return Some(*f);
+    }
+    if d.path.is_ascii() {
+        return None;
+    }
+    let key: String = d.path.nfc().collect();
+    let other = *nfc.get(&key)?;
+    aliased.insert(other);
+    out.push(
+        Finding::new(Code::FixityPathNormalisation, d.location.clone().with_path(d.path.clone()))
+            .with("other", other),
+    );
+    present.get(other).copied()
 }

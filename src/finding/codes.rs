@@ -171,8 +171,8 @@ codes! {
         "several manifests found ({kinds}): {used} is used";
     /// A required BagIt tag file is missing or invalid.
     ManifestBagitDeclaration = "manifest.bagit-declaration", Error, Export,
-        "déclaration BagIt (bagit.txt) absente ou invalide : {error}",
-        "BagIt declaration (bagit.txt) missing or invalid: {error}";
+        "déclaration BagIt (bagit.txt) absente ou invalide : {cause_fr}",
+        "BagIt declaration (bagit.txt) missing or invalid: {cause_en}";
     /// A BagIt bag with no payload manifest.
     ManifestBagitNoPayloadManifest = "manifest.bagit-no-payload-manifest", Error, Export,
         "aucun manifeste de contenu (manifest-<algorithme>.txt) dans le sac BagIt",
@@ -181,6 +181,18 @@ codes! {
     ManifestBagitFetch = "manifest.bagit-fetch", Warning, Tool,
         "le sac BagIt liste des fichiers à télécharger (fetch.txt) : reversa ne télécharge rien, ils sont invérifiables",
         "the BagIt bag lists files to download (fetch.txt): reversa never downloads, they cannot be verified";
+    /// The tag-file encoding `bagit.txt` declares is not one reversa can decode.
+    ManifestBagitEncoding = "manifest.bagit-encoding", Error, Tool,
+        "encodage des fichiers d'étiquettes déclaré par bagit.txt ({encoding}) inconnu de reversa : manifestes non lus, intégrité invérifiable",
+        "tag-file encoding declared by bagit.txt ({encoding}) unknown to reversa: manifests not read, fixity cannot be verified";
+    /// A BagIt manifest line in a tolerated but non-conformant form (md5sum's `*`, leading blank, comment).
+    ManifestBagitLineForm = "manifest.bagit-line-form", Warning, Export,
+        "ligne de manifeste BagIt tolérée mais non conforme : {cause_fr} ; l'empreinte est vérifiée",
+        "BagIt manifest line tolerated but not conformant: {cause_en}; the digest is checked";
+    /// A `fetch.txt` line that breaks RFC 8493 §2.2.3.
+    ManifestBagitFetchInvalid = "manifest.bagit-fetch-invalid", Error, Export,
+        "ligne de fetch.txt invalide : {cause_fr}",
+        "invalid fetch.txt line: {cause_en}";
     /// The SEDA namespace is not one of 2.1, 2.2, 2.3.
     ManifestSedaVersion = "manifest.seda-version", Error, Tool,
         "espace de noms SEDA non reconnu ({namespace})",
@@ -220,6 +232,26 @@ codes! {
     FixityDuplicateEntry = "fixity.duplicate-entry", Error, Export,
         "fichier déclaré plusieurs fois dans le manifeste",
         "file declared more than once in the manifest";
+    /// The same path listed twice in one manifest with the same digest.
+    FixityDuplicateLine = "fixity.duplicate-line", Warning, Export,
+        "fichier listé plusieurs fois dans le même manifeste, avec la même empreinte",
+        "file listed more than once in the same manifest, with the same digest";
+    /// Two paths (declared, or declared and present) differ only by Unicode normalisation.
+    FixityPathNormalisation = "fixity.path-normalisation", Warning, Export,
+        "chemin qui ne diffère de {other} que par la normalisation Unicode (NFC/NFD) : traités comme le même fichier",
+        "path differs from {other} only by Unicode normalisation (NFC/NFD): treated as the same file";
+    /// Two declared paths differ only by case.
+    FixityPathCase = "fixity.path-case", Warning, Export,
+        "chemin qui ne diffère de {other} que par la casse : deux fichiers distincts, confondus sous Windows et macOS",
+        "path differs from {other} only by case: two distinct files, one and the same on Windows and macOS";
+    /// An operating system's own file in the payload, not declared.
+    FixityOsFile = "fixity.os-file", Warning, Export,
+        "fichier du système d'exploitation ({kind}) présent mais absent du manifeste : ignoré",
+        "operating-system file ({kind}) present but not declared in the manifest: ignored";
+    /// A declared file absent from the export, listed in `fetch.txt`: never downloaded.
+    FixityFetchPending = "fixity.fetch-pending", Error, Tool,
+        "fichier à télécharger (fetch.txt) absent de l'export : reversa ne télécharge rien, son intégrité est invérifiable",
+        "file to download (fetch.txt) absent from the export: reversa never downloads, its fixity cannot be verified";
     /// A declared object with an empty path.
     FixityEmptyUri = "fixity.empty-uri", Error, Export,
         "objet déclaré avec un chemin (Uri) vide",

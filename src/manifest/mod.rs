@@ -111,6 +111,11 @@ pub struct Manifest {
     pub scope: Scope,
     /// BagIt Payload-Oxum: octets and file count.
     pub payload_oxum: Option<(u64, u64)>,
+    /// BagIt `fetch.txt`: payload files to download (paths from the export's root), never fetched.
+    pub fetch: Vec<String>,
+    /// Its declarations could not be read at all (a BagIt tag-file encoding reversa does not
+    /// know): fixity is left unverifiable rather than every file reported as unlisted.
+    pub unreadable: bool,
     /// Record counts per dataset (reversa manifest), used by the completeness checks.
     pub record_counts: BTreeMap<String, u64>,
     /// Problems met while reading it.
@@ -129,6 +134,8 @@ impl Manifest {
             tag_declared: Vec::new(),
             scope: Scope::AllBut { root: root.to_string(), except: Vec::new() },
             payload_oxum: None,
+            fetch: Vec::new(),
+            unreadable: false,
             record_counts: BTreeMap::new(),
             problems: Vec::new(),
         }
@@ -148,6 +155,26 @@ impl Manifest {
     }
 }
 
+/// The kind of an operating system's own file (Finder, Explorer) from its path: `.DS_Store`,
+/// AppleDouble `._*`, anything under `__MACOSX/`, `Thumbs.db`, `desktop.ini`. Such a file, present
+/// but not declared, is warned about and left out of the payload's counts.
+pub fn os_debris(path: &str) -> Option<&'static str> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    if path == "__MACOSX" || path.starts_with("__MACOSX/") || path.contains("/__MACOSX/") {
+        Some("__MACOSX")
+    } else if name == ".DS_Store" {
+        Some(".DS_Store")
+    } else if name.starts_with("._") {
+        Some("AppleDouble ._*")
+    } else if name.eq_ignore_ascii_case("Thumbs.db") {
+        Some("Thumbs.db")
+    } else if name.eq_ignore_ascii_case("desktop.ini") {
+        Some("desktop.ini")
+    } else {
+        None
+    }
+}
+
 /// Where a manifest of some kind was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
@@ -160,14 +187,24 @@ pub struct Candidate {
 }
 
 /// Finds the manifest among the export's paths: at the root, or inside its single top folder.
-/// Several kinds at once are all returned, BagIt first, then SEDA, then reversa.
+/// Several kinds at once are all returned, BagIt first, then SEDA, then reversa. A folder with
+/// BagIt manifests (`manifest-sha256.txt`…) or `bag-info.txt` but no `bagit.txt` is an invalid
+/// bag, returned as a BagIt candidate whose `bagit.txt` is absent, unless another kind is there.
 pub fn detect<'a>(paths: impl IntoIterator<Item = &'a str> + Clone) -> Vec<Candidate> {
     let roots = candidate_roots(paths.clone());
     let mut found = Vec::new();
     for root in roots {
         let in_root = |name: &str| format!("{root}{name}");
         let has = |p: &str| paths.clone().into_iter().any(|q| q == p);
-        if has(&in_root("bagit.txt")) {
+        let declared = has(&in_root("bagit.txt"));
+        let marked = !declared
+            && !has(&in_root("manifest.xml"))
+            && !has(&in_root("manifest.json"))
+            && paths.clone().into_iter().any(|p| {
+                p.strip_prefix(root.as_str())
+                    .is_some_and(|rest| !rest.contains('/') && bagit::is_bag_marker(rest))
+            });
+        if declared || marked {
             let mut files = vec![in_root("bagit.txt")];
             let mut tags: Vec<String> = paths
                 .clone()
@@ -203,11 +240,12 @@ pub fn detect<'a>(paths: impl IntoIterator<Item = &'a str> + Clone) -> Vec<Candi
     found
 }
 
-/// `""`, then `"top/"` when every path sits inside one top folder.
+/// `""`, then `"top/"` when every path sits inside one top folder. The debris macOS and Windows
+/// leave beside it ([`os_debris`]) does not count.
 fn candidate_roots<'a>(paths: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     let mut top: Option<&str> = None;
     let mut single = true;
-    for p in paths {
+    for p in paths.into_iter().filter(|p| os_debris(p).is_none()) {
         match p.split_once('/') {
             Some((first, _)) => match top {
                 None => top = Some(first),
@@ -239,7 +277,12 @@ pub fn load(candidate: &Candidate, read: &ReadFn<'_>) -> Manifest {
     let mut manifest = Manifest::empty(candidate.kind, &candidate.root);
     manifest.files = candidate.files.clone();
     let main = &candidate.files[0];
-    let bytes = match read(main) {
+    let read_main = read(main);
+    if candidate.kind == ManifestKind::Bagit && read_main.is_none() {
+        bagit::load(&mut manifest, None, read);
+        return manifest;
+    }
+    let bytes = match read_main {
         Some(Ok(b)) => b,
         Some(Err(e)) => {
             manifest.problems.push(
@@ -261,7 +304,7 @@ pub fn load(candidate: &Candidate, read: &ReadFn<'_>) -> Manifest {
         }
     };
     match candidate.kind {
-        ManifestKind::Bagit => bagit::load(&mut manifest, &bytes, read),
+        ManifestKind::Bagit => bagit::load(&mut manifest, Some(&bytes), read),
         ManifestKind::Seda => seda::load(&mut manifest, main, &bytes),
         ManifestKind::Reversa => reversa::load(&mut manifest, main, &bytes),
         ManifestKind::None => {}
@@ -289,6 +332,35 @@ mod tests {
 
         let paths = ["a/manifest.json", "b/x.csv"];
         assert!(detect(paths.iter().copied()).is_empty());
+
+        // Finder's "Compress" adds __MACOSX/ beside the folder.
+        let paths = ["bag/bagit.txt", "bag/data/a", "__MACOSX/bag/._bagit.txt", ".DS_Store"];
+        assert_eq!(detect(paths.iter().copied())[0].root, "bag/");
+    }
+
+    #[test]
+    fn manifests_without_bagit_txt_are_an_invalid_bag_not_no_manifest() {
+        let paths = ["export/manifest-sha256.txt", "export/data/a.csv"];
+        let c = detect(paths.iter().copied());
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].kind, ManifestKind::Bagit);
+        assert_eq!(c[0].files, vec!["export/bagit.txt", "export/manifest-sha256.txt"]);
+        for markers in [&["bag-info.txt", "data/a"][..], &["tagmanifest-md5.txt", "data/a"]] {
+            assert_eq!(detect(markers.iter().copied())[0].kind, ManifestKind::Bagit, "{markers:?}");
+        }
+        // A data/ folder alone, a text file that only looks like a manifest, or another kind of
+        // manifest beside it: not a bag.
+        for paths in [
+            &["data/a.csv", "lisezmoi.txt"][..],
+            &["manifest-export.txt", "data/a.csv"],
+            &["manifest.json", "manifest-sha256.txt", "data/a.csv"],
+        ] {
+            assert!(detect(paths.iter().copied()).iter().all(|c| c.kind != ManifestKind::Bagit), "{paths:?}");
+        }
+        let read = |p: &str| (p == "export/manifest-sha256.txt").then(|| Ok(b"x data/a.csv\n".to_vec()));
+        let m = load(&c[0], &read);
+        assert_eq!(m.problems[0].code, Code::ManifestBagitDeclaration);
+        assert_eq!(m.problems[0].params["problem"], "absent");
     }
 
     #[test]

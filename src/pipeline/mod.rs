@@ -371,7 +371,12 @@ fn package_counts(files: &[FileRecord], manifest: Option<&Manifest>) -> (u64, u6
         .map(|f| f.meta.path.as_str())
         .collect();
     let payload = format!("{}data/", m.root);
-    let payload_files = present.iter().filter(|p| p.starts_with(&payload)).count() as u64;
+    let declared: std::collections::HashSet<&str> = m.declared.iter().map(|d| d.path.as_str()).collect();
+    // Operating-system debris nobody declared (.DS_Store…) is not payload, as in the fixity check.
+    let payload_files = present
+        .iter()
+        .filter(|p| p.starts_with(&payload) && (declared.contains(*p) || manifest::os_debris(p).is_none()))
+        .count() as u64;
     let declared = m.declared.iter().filter(|d| present.contains(d.path.as_str())).count() as u64;
     (payload_files, declared)
 }

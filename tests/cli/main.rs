@@ -4,6 +4,7 @@ mod workdir;
 
 mod algorithms;
 mod archive;
+mod bagit_rfc;
 mod browser;
 mod clauses;
 mod completeness;
