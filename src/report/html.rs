@@ -603,6 +603,7 @@ fn identity(s: &mut String, r: &Report) {
         let status = match m.status {
             "valid" => badge("ok", l.pick("conforme", "valid")),
             "invalid" => badge("ko", l.pick("non conforme", "invalid")),
+            "unverifiable" => badge("warn", l.pick("invérifiable", "unverifiable")),
             other => badge("neutral", other),
         };
         let mut v = format!("{} {}", escape(m.kind), escape(m.version.as_deref().unwrap_or("")));

@@ -81,10 +81,17 @@ pub fn build(i: Inputs<'_>) -> Report {
         .collect();
     let manifest = match i.manifest {
         Some(m) if m.kind != ManifestKind::None => {
-            let invalid = i.findings.iter().any(|f| f.severity == Severity::Error && is_manifest_problem(f));
+            // Invalid only through the export's own faults; what reversa could not check (an
+            // unknown algorithm or tag-file encoding) leaves it unverifiable.
+            let invalid = i.findings.iter().any(|f| f.fails() && is_manifest_problem(f));
+            let blocked = i.findings.iter().any(|f| f.blocks() && is_manifest_problem(f));
             ManifestInfo {
                 kind: m.kind.as_str(),
-                status: if invalid { "invalid" } else { "valid" },
+                status: match (invalid, blocked) {
+                    (true, _) => "invalid",
+                    (false, true) => "unverifiable",
+                    (false, false) => "valid",
+                },
                 version: m.version.clone(),
                 files: m.files.clone(),
                 algorithms: m.algorithms().iter().map(|a| a.as_str()).collect(),

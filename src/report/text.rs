@@ -54,6 +54,8 @@ pub fn render_to(r: &Report, out: &Outputs<'_>) -> String {
         let status = match (m.status, l) {
             ("valid", Lang::Fr) => "conforme",
             ("valid", Lang::En) => "valid",
+            ("unverifiable", Lang::Fr) => "invérifiable",
+            ("unverifiable", Lang::En) => "unverifiable",
             (_, Lang::Fr) => "non conforme",
             (_, Lang::En) => "invalid",
         };

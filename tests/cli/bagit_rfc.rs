@@ -269,6 +269,7 @@ fn an_encoding_reversa_does_not_know_leaves_fixity_unverifiable() {
         let f = one(run, "manifest.bagit-encoding", "error", "tool");
         assert_eq!(f["params"]["encoding"], "EBCDIC-CP-FR");
         assert_eq!(fixity_status(run), "unverifiable", "{form}");
+        assert_eq!(run.report()["manifest"]["status"], "unverifiable", "{form}: not \"invalid\"");
         assert!(run.findings("fixity.unlisted-file").is_empty(), "{form}: the vendor is not blamed");
     });
 }
