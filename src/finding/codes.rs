@@ -379,6 +379,14 @@ codes! {
     InputUnreadable = "input.unreadable", Error, Input,
         "fichier illisible (droits d'accès ou support)",
         "cannot read the file ({error})";
+    /// Not a regular file: a folder, a FIFO, a device, a socket (never read: nothing blocks).
+    InputNotAFile = "input.not-a-file", Error, Input,
+        "ce n'est pas un fichier ordinaire ({kind}) : donner le chemin d'un fichier",
+        "not a regular file ({kind}): give the path of a file";
+    /// Over the size limit for the commune's text files (16 MiB; read no further).
+    InputTooLarge = "input.too-large", Error, Input,
+        "fichier trop volumineux (plus de {limit} Mio) : ce n'est pas un fichier de comptages, de clauses ni de profil",
+        "file too large (over {limit} MiB): not a counts, clause or profile file";
     /// The file is not UTF-8.
     InputNotUtf8 = "input.not-utf8", Error, Input,
         "le fichier n'est pas en UTF-8 : l'enregistrer en UTF-8",

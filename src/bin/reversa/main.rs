@@ -159,41 +159,26 @@ pub(crate) fn run(plan: &Plan, quiet: bool) -> anyhow::Result<Report> {
     Ok(report?)
 }
 
-/// Refuses an output folder inside the export (it would change what is verified).
-fn check_out_dir(input: &Path, out: &Path) -> anyhow::Result<()> {
-    let abs = |p: &Path| -> PathBuf {
-        let p = if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            std::env::current_dir().unwrap_or_default().join(p)
-        };
-        // Canonicalise the deepest existing ancestor, keep the rest as written.
-        let mut existing = p.as_path();
-        let mut rest = Vec::new();
-        while !existing.exists() {
-            match (existing.parent(), existing.file_name()) {
-                (Some(parent), Some(name)) => {
-                    rest.push(name.to_owned());
-                    existing = parent;
-                }
-                _ => break,
-            }
+/// Refuses, before any work, an output that would harm an input (see
+/// [`report::out::check_output`]): each `(flag, path, kind)` against `inputs`.
+pub(crate) fn check_outputs(
+    outputs: &[(&str, Option<&Path>, report::out::OutKind)],
+    inputs: &[&Path],
+) -> anyhow::Result<()> {
+    for (flag, path, kind) in outputs {
+        if let Some(path) = path {
+            report::out::check_output(flag, path, *kind, inputs)?;
         }
-        let mut c = existing.canonicalize().unwrap_or_else(|_| existing.to_path_buf());
-        c.extend(rest.iter().rev());
-        c
-    };
-    let (input, out) = (abs(input), abs(out));
-    if input.is_dir() && out.starts_with(&input) {
-        anyhow::bail!(
-            "--out {} is inside the export {}: choose a folder outside it",
-            out.display(),
-            input.display()
-        );
     }
-    if out == input {
-        anyhow::bail!("--out is the export itself");
-    }
+    Ok(())
+}
+
+/// Writes a file named on the command line whole (a temporary file renamed over it), after
+/// [`check_outputs`] accepted it.
+pub(crate) fn write_file(file: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    report::write_atomic(dir, &name, bytes).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", file.display()))?;
     Ok(())
 }
 
@@ -216,11 +201,16 @@ pub(crate) fn verify(
     quiet: bool,
     extra: &Extra,
 ) -> anyhow::Result<u8> {
+    use report::out::OutKind;
     use std::io::IsTerminal;
+    // No output may touch an input: refused before anything is read or written.
+    check_outputs(
+        &[("--out", Some(out), OutKind::Folder), ("--junit", extra.junit.as_deref(), OutKind::File)],
+        &plan.inputs(),
+    )?;
     // The commune's own files first: a mistake in them is refused before the output folder
     // (and any report a previous run left there) is touched.
     reversa::pipeline::check_inputs(&plan)?;
-    check_out_dir(&plan.input, out)?;
     // Before any heavy work: the folder is writable, has room, and is marked as being written.
     let out_dir = report::out::OutDir::prepare(out, &plan.input, &reversa::pipeline::run_date())?;
     let report = run(&plan, quiet)?;
@@ -228,11 +218,7 @@ pub(crate) fn verify(
     let html =
         report::write_atomic(out, "report.html", report::html::render(&report).as_bytes()).map_err(cannot)?;
     if let Some(file) = &extra.junit {
-        let dir = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let name =
-            file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "junit.xml".into());
-        report::write_atomic(dir, &name, report::junit::render(&report).as_bytes())
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", file.display()))?;
+        write_file(file, report::junit::render(&report).as_bytes())?;
     }
     // report.json last: once it is there, the run's other files are too.
     let json = report::write_json(out, &report).map_err(cannot)?;
