@@ -247,9 +247,7 @@ impl InputError {
     pub fn from_read(file: &str, e: &ReadError) -> InputError {
         match e {
             ReadError::Io(e) => InputError::unreadable(file, e),
-            ReadError::NotAFile(kind) => {
-                InputError::new(Code::InputNotAFile, file).with("kind", kind)
-            }
+            ReadError::NotAFile(kind) => InputError::new(Code::InputNotAFile, file).with("kind", kind),
             ReadError::TooLarge(limit) => {
                 InputError::new(Code::InputTooLarge, file).with("limit", limit >> 20)
             }
@@ -442,7 +440,7 @@ pub fn label(id: &str, lang: Lang) -> &str {
         "other" => ("une valeur d'un autre type", "a value of another type"),
         "file" => ("fichier", "file"),
         "folder" => ("dossier", "folder"),
-        "fifo" => ("tube nommé (FIFO)", "named pipe (FIFO)"),
+        "fifo" => ("tube nommé FIFO", "named pipe (FIFO)"),
         "char-device" => ("périphérique en mode caractère", "character device"),
         "block-device" => ("périphérique en mode bloc", "block device"),
         "socket" => ("socket", "socket"),

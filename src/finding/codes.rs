@@ -383,10 +383,10 @@ codes! {
     InputNotAFile = "input.not-a-file", Error, Input,
         "ce n'est pas un fichier ordinaire ({kind}) : donner le chemin d'un fichier",
         "not a regular file ({kind}): give the path of a file";
-    /// Over the size limit for the commune's text files (16 MiB; read no further).
+    /// Over the size limit (16 MiB for the commune's text files; read no further).
     InputTooLarge = "input.too-large", Error, Input,
-        "fichier trop volumineux (plus de {limit} Mio) : ce n'est pas un fichier de comptages, de clauses ni de profil",
-        "file too large (over {limit} MiB): not a counts, clause or profile file";
+        "fichier trop volumineux (plus de {limit} Mio) pour un fichier de ce type : vérifier le chemin donné",
+        "file too large (over {limit} MiB) for a file of this kind: check the path given";
     /// The file is not UTF-8.
     InputNotUtf8 = "input.not-utf8", Error, Input,
         "le fichier n'est pas en UTF-8 : l'enregistrer en UTF-8",

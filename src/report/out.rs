@@ -6,9 +6,10 @@
 //! removes the marker. A folder that still holds `reversa.running` holds an interrupted run
 //! (SIGINT, SIGTERM, a crash, a full disk): nothing in it is a complete report.
 //!
-//! One run per folder: [`OutDir::prepare`] takes an advisory lock on `reversa.lock` in the
-//! folder (`flock`, held until the run ends, released by the system on any exit); a second run
-//! on the same folder is refused before any work ([`OutError::Busy`]).
+//! One run per folder: [`OutDir::prepare`] takes an advisory lock on the folder itself (unix
+//! `flock` on the folder's descriptor: no lock file to leave behind or race on), held until the
+//! run ends and released by the system on any exit, error or crash included; a second run on the
+//! same folder is refused before any work ([`OutError::Busy`]).
 //!
 //! Every path the binary writes (`--out`, `--junit`, `fingerprint -o`, …) is first checked by
 //! [`check_output`]: never one of the run's inputs, never inside a folder input, never through a
@@ -19,9 +20,6 @@ use std::path::{Path, PathBuf};
 
 /// The run marker's name.
 pub const MARKER: &str = "reversa.running";
-
-/// The lock file that keeps a second run out of the folder.
-pub const LOCK: &str = "reversa.lock";
 
 /// The files a run writes in its folder (removed when a new run starts there).
 pub const OUTPUTS: &[&str] = &["report.json", "report.html"];
@@ -54,7 +52,9 @@ pub enum OutError {
         needed: u64,
     },
     /// Another run holds the folder's lock.
-    #[error("another reversa run is writing to this folder ({dir}): wait for it to end or choose another --out")]
+    #[error(
+        "another reversa run is writing to this folder ({dir}): wait for it to end or choose another --out"
+    )]
     Busy {
         /// The folder.
         dir: PathBuf,
@@ -88,29 +88,8 @@ pub enum OutKind {
 /// leads), and it is not a FIFO, device or socket. For a folder, the files the run writes in it
 /// are checked the same way (an input named `report.json` inside `--out` would be replaced).
 pub fn check_output(flag: &str, path: &Path, kind: OutKind, inputs: &[&Path]) -> Result<(), OutError> {
-    let refuse =
-        |why: String| OutError::Refused { flag: flag.to_string(), path: path.to_path_buf(), why };
+    let refuse = |why: String| OutError::Refused { flag: flag.to_string(), path: path.to_path_buf(), why };
     let inputs: Vec<Input> = inputs.iter().filter_map(|p| Input::of(p)).collect();
-    if let Ok(meta) = std::fs::symlink_metadata(path) {
-        let ft = meta.file_type();
-        let what = crate::input::kind_id(&ft);
-        match (kind, what) {
-            (OutKind::File, "file") | (OutKind::Folder, "folder") => {}
-            // A folder given through a link is judged where the link leads (canonical path).
-            (OutKind::Folder, "symlink") if path.is_dir() => {}
-            (OutKind::File, "symlink") => {
-                return Err(refuse("is a symbolic link: give the path of a real file".into()));
-            }
-            (OutKind::File, "folder") => return Err(refuse("is a folder: give a file name".into())),
-            (_, other) => {
-                return Err(refuse(format!(
-                    "is a {}, not a {}: reversa only writes regular files and folders",
-                    crate::input::label(other, crate::finding::Lang::En),
-                    if kind == OutKind::File { "file" } else { "folder" }
-                )));
-            }
-        }
-    }
     let resolved = match kind {
         OutKind::Folder => resolve(path),
         OutKind::File => match (path.parent(), path.file_name()) {
@@ -124,7 +103,10 @@ pub fn check_output(flag: &str, path: &Path, kind: OutKind, inputs: &[&Path]) ->
     let id = identity(&resolved, false);
     for input in &inputs {
         if resolved == input.canonical || resolved == input.location || (id.is_some() && id == input.id) {
-            return Err(refuse(format!("is the input {} itself: choose another path", input.given.display())));
+            return Err(refuse(format!(
+                "is the input {} itself: choose another path",
+                input.given.display()
+            )));
         }
         if input.is_dir && inside(&resolved, input) {
             return Err(refuse(format!(
@@ -133,13 +115,34 @@ pub fn check_output(flag: &str, path: &Path, kind: OutKind, inputs: &[&Path]) ->
             )));
         }
     }
+    if let Ok(meta) = std::fs::symlink_metadata(path) {
+        let ft = meta.file_type();
+        let what = crate::input::kind_id(&ft);
+        match (kind, what) {
+            (OutKind::File, "file") | (OutKind::Folder, "folder") => {}
+            // A folder given through a link is judged where the link leads (canonical path).
+            (OutKind::Folder, "symlink") if path.is_dir() => {}
+            (OutKind::File, "symlink") => {
+                return Err(refuse("is a symbolic link: give the path of a real file".into()));
+            }
+            (OutKind::File, "folder") => return Err(refuse("is a folder: give a file name".into())),
+            (OutKind::Folder, "file") => return Err(refuse("is a file: give a folder".into())),
+            (_, other) => {
+                return Err(refuse(format!(
+                    "is a {}: reversa writes only regular files and folders",
+                    crate::input::label(other, crate::finding::Lang::En)
+                )));
+            }
+        }
+    }
     if kind == OutKind::Folder {
-        for name in OUTPUTS.iter().chain([&MARKER, &LOCK]) {
+        for name in OUTPUTS.iter().chain([&MARKER]) {
             let file = resolved.join(name);
             let id = identity(&file, false);
-            if let Some(input) = inputs.iter().find(|i| {
-                file == i.canonical || file == i.location || (id.is_some() && id == i.id)
-            }) {
+            if let Some(input) = inputs
+                .iter()
+                .find(|i| file == i.canonical || file == i.location || (id.is_some() && id == i.id))
+            {
                 return Err(refuse(format!(
                     "holds the input {} as {name}, which the run replaces: choose another folder",
                     input.given.display()
@@ -206,7 +209,8 @@ fn identity(p: &Path, follow: bool) -> Option<(u64, u64)> {
 
 /// `p` made absolute, its deepest existing ancestor canonicalised, the rest kept as written.
 fn resolve(p: &Path) -> PathBuf {
-    let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+    let p =
+        if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
     let mut existing = p.as_path();
     let mut rest = Vec::new();
     while std::fs::symlink_metadata(existing).is_err() {
@@ -279,23 +283,32 @@ impl OutDir {
     }
 }
 
-/// Takes the folder's lock (`None` on a file system without locks).
+/// Takes the folder's lock (`None` where the system has no such lock).
 fn lock(dir: &Path) -> Result<Option<std::fs::File>, OutError> {
-    let unwritable = |source: io::Error| OutError::Unwritable { dir: dir.to_path_buf(), source };
-    let mut open = std::fs::OpenOptions::new();
-    open.read(true).write(true).create(true).truncate(false);
     #[cfg(unix)]
     {
-        // Never through a link planted at the lock's name.
-        use std::os::unix::fs::OpenOptionsExt;
-        open.custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32);
+        use rustix::fs::{Mode, OFlags};
+        let unwritable = |source: io::Error| OutError::Unwritable { dir: dir.to_path_buf(), source };
+        let fd = rustix::fs::open(dir, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty())
+            .map_err(|e| unwritable(e.into()))?;
+        let file = std::fs::File::from(fd);
+        match file.try_lock() {
+            Ok(()) => Ok(Some(file)),
+            Err(std::fs::TryLockError::WouldBlock) => Err(OutError::Busy { dir: dir.to_path_buf() }),
+            // A file system without locks (some network mounts): the run goes on unlocked.
+            Err(std::fs::TryLockError::Error(e))
+                if e.kind() == io::ErrorKind::Unsupported
+                    || e.raw_os_error() == Some(rustix::io::Errno::NOLCK.raw_os_error()) =>
+            {
+                Ok(None)
+            }
+            Err(std::fs::TryLockError::Error(e)) => Err(unwritable(e)),
+        }
     }
-    let file = open.open(dir.join(LOCK)).map_err(unwritable)?;
-    match file.try_lock() {
-        Ok(()) => Ok(Some(file)),
-        Err(std::fs::TryLockError::WouldBlock) => Err(OutError::Busy { dir: dir.to_path_buf() }),
-        Err(std::fs::TryLockError::Error(e)) if e.kind() == io::ErrorKind::Unsupported => Ok(None),
-        Err(std::fs::TryLockError::Error(e)) => Err(unwritable(e)),
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(None)
     }
 }
 

@@ -26,7 +26,10 @@ pub fn run(c: &ClausesCommand) -> anyhow::Result<u8> {
         ClausesCommand::Lint { file, format, lang: l } => {
             let bytes = reversa::input::read_input_file(file)?;
             let text = String::from_utf8(bytes).map_err(|_| {
-                reversa::input::InputError::new(reversa::finding::Code::InputNotUtf8, file.display().to_string())
+                reversa::input::InputError::new(
+                    reversa::finding::Code::InputNotUtf8,
+                    file.display().to_string(),
+                )
             })?;
             let parsed = ClauseFile::parse(&text, &file.display().to_string())?;
             let problems = lint::lint(&parsed);

@@ -94,13 +94,23 @@ fn run_command(cli: Cli) -> anyhow::Result<u8> {
 /// `reversa report check REPORT ARCHIVE`: 0 when the report belongs to the archive and its
 /// inputs, 1 when not.
 fn report_check(c: &args::ReportCommand) -> anyhow::Result<u8> {
-    let args::ReportCommand::Check { report: path, archive } = c;
-    let text =
-        std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
-    let value: serde_json::Value = serde_json::from_str(&text)
+    let args::ReportCommand::Check { report: path, archive, counts, contract, profile } = c;
+    let refused = |e: &reversa::input::ReadError| {
+        reversa::input::InputError::from_read(&path.display().to_string(), e).message(Lang::En)
+    };
+    let bytes = reversa::input::read_bounded(path, report::check::REPORT_LIMIT)
+        .map_err(|e| anyhow::anyhow!("{}", refused(&e)))?;
+    let value: serde_json::Value = serde_json::from_slice(&bytes)
         .map_err(|e| anyhow::anyhow!("{}: not a JSON report: {e}", path.display()))?;
-    let lines =
-        report::check::check(&value, archive).map_err(|e| anyhow::anyhow!("{}: {e}", archive.display()))?;
+    let given = report::check::Given {
+        counts: counts.as_deref(),
+        contract: contract.as_deref(),
+        profile: profile.as_deref(),
+    };
+    let lines = report::check::check(&value, archive, &given).map_err(|e| match e {
+        report::check::CheckError::Input(i) => anyhow::anyhow!("{}", i.message(Lang::En)),
+        other => anyhow::anyhow!("{other}"),
+    })?;
     let mut s = String::new();
     for l in &lines {
         s.push_str(&format!("{:<12} {:<40} {}\n", l.status, l.what, l.detail));
@@ -129,7 +139,8 @@ pub(crate) fn profile_choice(arg: Option<&str>) -> anyhow::Result<ProfileChoice>
         return Ok(ProfileChoice::BuiltIn(arg.to_string()));
     }
     let path = PathBuf::from(arg);
-    if path.is_file() {
+    // Anything that exists is read as a file, so a folder, FIFO or device is refused as such.
+    if path.exists() {
         return Ok(ProfileChoice::File(path));
     }
     if arg.ends_with(".toml") || arg.contains(std::path::MAIN_SEPARATOR) || arg.contains('/') {
@@ -178,7 +189,8 @@ pub(crate) fn check_outputs(
 pub(crate) fn write_file(file: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let dir = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    report::write_atomic(dir, &name, bytes).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", file.display()))?;
+    report::write_atomic(dir, &name, bytes)
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", file.display()))?;
     Ok(())
 }
 
