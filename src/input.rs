@@ -456,6 +456,37 @@ mod tests {
     use super::*;
 
     #[test]
+    fn files_are_read_bounded_and_regular_only() {
+        let t = tempfile::tempdir().unwrap();
+        let ok = t.path().join("ok.toml");
+        std::fs::write(&ok, "a = 1\n").unwrap();
+        assert_eq!(read_bounded(&ok, 6).unwrap(), b"a = 1\n");
+        assert!(matches!(read_bounded(&ok, 5), Err(ReadError::TooLarge(5))));
+        assert!(matches!(read_bounded(t.path(), 5), Err(ReadError::NotAFile("folder"))));
+        #[cfg(unix)]
+        {
+            assert!(matches!(
+                read_bounded(Path::new("/dev/zero"), 5),
+                Err(ReadError::NotAFile("char-device"))
+            ));
+            let fifo = t.path().join("pipe");
+            rustix::fs::mknodat(
+                rustix::fs::CWD,
+                &fifo,
+                rustix::fs::FileType::Fifo,
+                rustix::fs::Mode::from_raw_mode(0o600),
+                0,
+            )
+            .unwrap();
+            // No writer: a plain open would block here.
+            assert!(matches!(read_bounded(&fifo, 5), Err(ReadError::NotAFile("fifo"))));
+            let e = InputError::from_read("pipe", &read_bounded(&fifo, 5).unwrap_err());
+            assert_eq!(e.code, Code::InputNotAFile);
+            assert!(e.message(Lang::Fr).contains("tube nommé"), "{}", e.message(Lang::Fr));
+        }
+    }
+
+    #[test]
     fn near_names_are_suggested_and_far_ones_not() {
         let datasets = ["actes", "mentions", "pieces", "electeurs"];
         assert_eq!(suggest("acte", datasets), Some("actes"));

@@ -211,24 +211,21 @@ fn identity(p: &Path, follow: bool) -> Option<(u64, u64)> {
 fn resolve(p: &Path) -> PathBuf {
     let p =
         if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
-    let mut existing = p.as_path();
-    let mut rest = Vec::new();
-    while std::fs::symlink_metadata(existing).is_err() {
-        match (existing.parent(), existing.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name.to_owned());
-                existing = parent;
-            }
-            _ => break,
-        }
+    let parts: Vec<std::path::Component> = p.components().collect();
+    let prefix = |n: usize| parts[..n].iter().collect::<PathBuf>();
+    let mut n = parts.len();
+    while n > 1 && std::fs::symlink_metadata(prefix(n)).is_err() {
+        n -= 1;
     }
-    let mut c = existing.canonicalize().unwrap_or_else(|_| existing.to_path_buf());
-    for part in rest.iter().rev() {
-        // `..` after a missing folder: drop the last part, as the system will.
-        if part == ".." {
-            c.pop();
-        } else if part != "." {
-            c.push(part);
+    let mut c = prefix(n).canonicalize().unwrap_or_else(|_| prefix(n));
+    // After the first missing part, `..` is taken lexically (the system would refuse the path).
+    for part in &parts[n..] {
+        match part {
+            std::path::Component::ParentDir => {
+                c.pop();
+            }
+            std::path::Component::Normal(x) => c.push(x),
+            _ => {}
         }
     }
     c

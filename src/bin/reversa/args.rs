@@ -187,7 +187,7 @@ pub struct ReadArgs {
 pub struct VerifyArgs {
     /// The export: a .zip, .tar, .tar.gz/.tgz file or a folder.
     pub path: PathBuf,
-    /// Folder where report.json is written (never inside the export).
+    /// Folder where report.json is written (never an input nor inside one; one run at a time).
     #[arg(long, short, value_name = "DIR", default_value = "reversa-report")]
     pub out: PathBuf,
     /// What to print on stdout: a summary, or the JSON report.

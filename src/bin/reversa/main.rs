@@ -116,10 +116,15 @@ fn report_check(c: &args::ReportCommand) -> anyhow::Result<u8> {
         s.push_str(&format!("{:<12} {:<40} {}\n", l.status, l.what, l.detail));
     }
     let bad = lines.iter().any(|l| l.status == "differs");
-    s.push_str(if bad {
-        "the report does NOT match this archive and its inputs\n"
+    let unchecked = lines.iter().filter(|l| l.status == "not-checked").count();
+    s.push_str(&if bad {
+        "the report does NOT match this archive and its inputs\n".to_string()
+    } else if unchecked > 0 {
+        format!(
+            "the report belongs to this archive and the inputs checked ({unchecked} line(s) not checked)\n"
+        )
     } else {
-        "the report belongs to this archive and its inputs\n"
+        "the report belongs to this archive and its inputs\n".to_string()
     });
     print(&s);
     Ok(u8::from(bad))
