@@ -119,8 +119,18 @@ pub(crate) fn open_listed(root: &Path, rel: &str) -> io::Result<File> {
         {
             // openat2 refuses a link anywhere on the path, not only at its end.
             let beneath = || -> rustix::io::Result<rustix::fd::OwnedFd> {
-                let dir = rustix::fs::open(root, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty())?;
-                rustix::fs::openat2(&dir, rel, flags, Mode::empty(), ResolveFlags::NO_SYMLINKS | ResolveFlags::BENEATH)
+                let dir = rustix::fs::open(
+                    root,
+                    OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+                    Mode::empty(),
+                )?;
+                rustix::fs::openat2(
+                    &dir,
+                    rel,
+                    flags,
+                    Mode::empty(),
+                    ResolveFlags::NO_SYMLINKS | ResolveFlags::BENEATH,
+                )
             };
             match beneath() {
                 // An older kernel, or a sandbox that forbids openat2.
@@ -137,7 +147,9 @@ pub(crate) fn open_listed(root: &Path, rel: &str) -> io::Result<File> {
     };
     let fd = match opened {
         Ok(fd) => fd,
-        Err(rustix::io::Errno::LOOP) => return Err(changed("a symbolic link is now on its path (not followed)")),
+        Err(rustix::io::Errno::LOOP) => {
+            return Err(changed("a symbolic link is now on its path (not followed)"));
+        }
         // A socket (or a FIFO on some systems) cannot be opened this way.
         Err(rustix::io::Errno::NXIO) => return Err(changed("no longer a regular file")),
         Err(e) => {
@@ -270,11 +282,17 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         // 20 levels of 250-byte names: over PATH_MAX (4096), made one level at a time.
         let name = "d".repeat(250);
-        let mut dir = rustix::fs::open(d.path(), rustix::fs::OFlags::DIRECTORY, rustix::fs::Mode::empty()).unwrap();
+        let mut dir =
+            rustix::fs::open(d.path(), rustix::fs::OFlags::DIRECTORY, rustix::fs::Mode::empty()).unwrap();
         for _ in 0..20 {
             rustix::fs::mkdirat(&dir, name.as_str(), rustix::fs::Mode::RWXU).unwrap();
-            dir = rustix::fs::openat(&dir, name.as_str(), rustix::fs::OFlags::DIRECTORY, rustix::fs::Mode::empty())
-                .unwrap();
+            dir = rustix::fs::openat(
+                &dir,
+                name.as_str(),
+                rustix::fs::OFlags::DIRECTORY,
+                rustix::fs::Mode::empty(),
+            )
+            .unwrap();
         }
         let (listing, unlisted) = list(d.path());
         assert!(!listing.is_empty());

@@ -381,7 +381,9 @@ impl Archive {
         };
         match self.container {
             Container::Zip => Some(self.zip.as_ref()?.read_one(&self.path, entry.index, read)),
-            Container::Folder => Some(folder::open_listed(&self.path, &entry.path).and_then(|mut f| read(&mut f))),
+            Container::Folder => {
+                Some(folder::open_listed(&self.path, &entry.path).and_then(|mut f| read(&mut f)))
+            }
             _ => None,
         }
     }

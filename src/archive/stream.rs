@@ -120,7 +120,8 @@ pub(crate) fn open_fifo(path: &Path, wait: Duration) -> Result<(File, Vec<u8>), 
 
 #[cfg(not(unix))]
 pub(crate) fn open_fifo(path: &Path, _wait: Duration) -> Result<(File, Vec<u8>), super::ArchiveError> {
-    let file = File::open(path).map_err(|source| super::ArchiveError::Open { path: path.to_path_buf(), source })?;
+    let file =
+        File::open(path).map_err(|source| super::ArchiveError::Open { path: path.to_path_buf(), source })?;
     Ok((file, Vec::new()))
 }
 
@@ -149,7 +150,14 @@ mod tests {
     fn a_fifo_with_no_writer_is_refused_after_the_wait() {
         let dir = tempfile::tempdir().unwrap();
         let fifo = dir.path().join("f");
-        rustix::fs::mknodat(rustix::fs::CWD, &fifo, rustix::fs::FileType::Fifo, rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR, 0).unwrap();
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            &fifo,
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR,
+            0,
+        )
+        .unwrap();
         let start = Instant::now();
         let err = open_fifo(&fifo, Duration::from_millis(300)).err().expect("refused");
         assert!(start.elapsed() < Duration::from_secs(3));
@@ -161,7 +169,14 @@ mod tests {
     fn a_fifo_whose_writer_comes_late_is_read_whole() {
         let dir = tempfile::tempdir().unwrap();
         let fifo = dir.path().join("f");
-        rustix::fs::mknodat(rustix::fs::CWD, &fifo, rustix::fs::FileType::Fifo, rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR, 0).unwrap();
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            &fifo,
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR,
+            0,
+        )
+        .unwrap();
         let path = fifo.clone();
         let writer = std::thread::spawn(move || {
             std::thread::sleep(Duration::from_millis(200));

@@ -297,7 +297,8 @@ fn run_full(
     let report = report::build(report::Inputs {
         plan,
         container: archive.container(),
-        archive_size: archive_len.unwrap_or_else(|| std::fs::metadata(&plan.input).map(|m| m.len()).unwrap_or(0)),
+        archive_size: archive_len
+            .unwrap_or_else(|| std::fs::metadata(&plan.input).map(|m| m.len()).unwrap_or(0)),
         archive_sha256: sha256,
         digest_kind,
         passes,
