@@ -159,7 +159,7 @@ mod tests {
         )
         .unwrap();
         let start = Instant::now();
-        let err = open_fifo(&fifo, Duration::from_millis(300)).err().expect("refused");
+        let err = open_fifo(&fifo, Duration::from_millis(300)).expect_err("refused");
         assert!(start.elapsed() < Duration::from_secs(3));
         assert!(err.to_string().contains("no program writes"), "{err}");
     }
