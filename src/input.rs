@@ -7,6 +7,103 @@
 use crate::finding::{Code, Lang};
 use std::collections::BTreeMap;
 use std::fmt;
+use std::io::Read;
+use std::path::Path;
+
+/// The most bytes read from one of the commune's text files (counts, clauses, profile): 16 MiB,
+/// hundreds of times what a real one holds. A larger file is refused (`input.too-large`) after
+/// reading at most this many bytes plus one.
+pub const FILE_LIMIT: u64 = 16 << 20;
+
+/// Why a file named on the command line was not read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// Opening or reading failed.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    /// Not a regular file: a folder, FIFO, device or socket.
+    #[error("not a regular file (a {})", label(.0, Lang::En))]
+    NotAFile(&'static str),
+    /// Over the limit.
+    #[error("larger than {0} bytes")]
+    TooLarge(u64),
+}
+
+/// What a file type is, as a label id ([`label`] renders it per language): `file`, `folder`,
+/// `fifo`, `char-device`, `block-device`, `socket`, `symlink` or `special`.
+pub fn kind_id(ft: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if ft.is_fifo() {
+            return "fifo";
+        }
+        if ft.is_char_device() {
+            return "char-device";
+        }
+        if ft.is_block_device() {
+            return "block-device";
+        }
+        if ft.is_socket() {
+            return "socket";
+        }
+    }
+    if ft.is_dir() {
+        "folder"
+    } else if ft.is_symlink() {
+        "symlink"
+    } else if ft.is_file() {
+        "file"
+    } else {
+        "special"
+    }
+}
+
+/// Opens `path` for reading without ever blocking (a FIFO with no writer would block a plain
+/// open: on unix it is opened `O_NONBLOCK`), and tells what it is (`fstat` on the open file,
+/// so the answer is about what was opened).
+pub fn open_nonblocking(path: &Path) -> std::io::Result<(std::fs::File, std::fs::Metadata)> {
+    #[cfg(unix)]
+    let file = {
+        use rustix::fs::{Mode, OFlags};
+        let fd = rustix::fs::open(
+            path,
+            OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC | OFlags::NOCTTY,
+            Mode::empty(),
+        )?;
+        std::fs::File::from(fd)
+    };
+    #[cfg(not(unix))]
+    let file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    Ok((file, meta))
+}
+
+/// Reads a regular file named on the command line, at most `limit` bytes: a FIFO, device,
+/// socket or folder is refused before any byte is read, and a file over `limit` after at most
+/// `limit + 1` bytes (so `/dev/zero` behind a changed file type never runs away either).
+pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let (file, meta) = open_nonblocking(path)?;
+    if !meta.is_file() {
+        return Err(ReadError::NotAFile(kind_id(&meta.file_type())));
+    }
+    if meta.len() > limit {
+        return Err(ReadError::TooLarge(limit));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge(limit));
+    }
+    Ok(bytes)
+}
+
+/// Reads one of the commune's files (`--counts`, `--contract`, `--profile`) under
+/// [`FILE_LIMIT`]; a refusal names the file.
+pub fn read_input_file(path: &Path) -> Result<Vec<u8>, InputError> {
+    let origin = path.display().to_string();
+    read_bounded(path, FILE_LIMIT).map_err(|e| InputError::from_read(&origin, &e))
+}
 
 /// Why one of the commune's files is refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,7 +181,7 @@ impl InputError {
     /// `FILE:LINE:COLUMN: message [code]`, then "did you mean «…»?" in `lang`.
     pub fn message(&self, lang: Lang) -> String {
         let mut params = self.params.clone();
-        for key in ["what", "expected"] {
+        for key in ["what", "expected", "kind"] {
             if let Some(v) = params.get_mut(key) {
                 *v = label(v, lang).to_string();
             }
@@ -144,6 +241,17 @@ impl InputError {
             return base(Code::InputInvalidValue).with("name", name).with("expected", expected_of(msg));
         }
         base(Code::InputSyntax).with("format", "TOML").with("detail", msg)
+    }
+
+    /// A [`ReadError`] as a refusal.
+    pub fn from_read(file: &str, e: &ReadError) -> InputError {
+        match e {
+            ReadError::Io(e) => InputError::unreadable(file, e),
+            ReadError::NotAFile(kind) => InputError::new(Code::InputNotAFile, file).with("kind", kind),
+            ReadError::TooLarge(limit) => {
+                InputError::new(Code::InputTooLarge, file).with("limit", limit >> 20)
+            }
+        }
     }
 
     /// The file could not be read.
@@ -330,6 +438,14 @@ pub fn label(id: &str, lang: Lang) -> &str {
             "a dated dataset (one with a period field)",
         ),
         "other" => ("une valeur d'un autre type", "a value of another type"),
+        "file" => ("fichier", "file"),
+        "folder" => ("dossier", "folder"),
+        "fifo" => ("tube nommé FIFO", "named pipe (FIFO)"),
+        "char-device" => ("périphérique en mode caractère", "character device"),
+        "block-device" => ("périphérique en mode bloc", "block device"),
+        "socket" => ("socket", "socket"),
+        "symlink" => ("lien symbolique", "symbolic link"),
+        "special" => ("fichier spécial", "special file"),
         other => (other, other),
     };
     lang.pick(fr, en)
@@ -338,6 +454,37 @@ pub fn label(id: &str, lang: Lang) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn files_are_read_bounded_and_regular_only() {
+        let t = tempfile::tempdir().unwrap();
+        let ok = t.path().join("ok.toml");
+        std::fs::write(&ok, "a = 1\n").unwrap();
+        assert_eq!(read_bounded(&ok, 6).unwrap(), b"a = 1\n");
+        assert!(matches!(read_bounded(&ok, 5), Err(ReadError::TooLarge(5))));
+        assert!(matches!(read_bounded(t.path(), 5), Err(ReadError::NotAFile("folder"))));
+        #[cfg(unix)]
+        {
+            assert!(matches!(
+                read_bounded(Path::new("/dev/zero"), 5),
+                Err(ReadError::NotAFile("char-device"))
+            ));
+            let fifo = t.path().join("pipe");
+            rustix::fs::mknodat(
+                rustix::fs::CWD,
+                &fifo,
+                rustix::fs::FileType::Fifo,
+                rustix::fs::Mode::from_raw_mode(0o600),
+                0,
+            )
+            .unwrap();
+            // No writer: a plain open would block here.
+            assert!(matches!(read_bounded(&fifo, 5), Err(ReadError::NotAFile("fifo"))));
+            let e = InputError::from_read("pipe", &read_bounded(&fifo, 5).unwrap_err());
+            assert_eq!(e.code, Code::InputNotAFile);
+            assert!(e.message(Lang::Fr).contains("tube nommé"), "{}", e.message(Lang::Fr));
+        }
+    }
 
     #[test]
     fn near_names_are_suggested_and_far_ones_not() {

@@ -147,7 +147,7 @@ impl ClauseFile {
     /// Reads and checks a clause file (see [`ClauseFile::check`]), with the SHA-256 of its bytes.
     pub fn load(path: &std::path::Path) -> Result<(ClauseFile, String), ClauseError> {
         let origin = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| crate::input::InputError::unreadable(&origin, &e))?;
+        let bytes = crate::input::read_input_file(path)?;
         let text = std::str::from_utf8(&bytes)
             .map_err(|_| crate::input::InputError::new(crate::finding::Code::InputNotUtf8, origin.clone()))?;
         let file = ClauseFile::check(text, &origin)?;

@@ -233,7 +233,7 @@ impl CountsFile {
     /// Reads a counts file: TOML, CSV or a fingerprint JSON file, told by their content.
     pub fn load(path: &std::path::Path) -> Result<CountsFile, CountsError> {
         let origin = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| InputError::unreadable(&origin, &e))?;
+        let bytes = crate::input::read_input_file(path)?;
         let mut file = Self::parse(&bytes, &origin)?;
         file.sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes));
         Ok(file)

@@ -380,6 +380,14 @@ codes! {
     InputUnreadable = "input.unreadable", Error, Input,
         "fichier illisible (droits d'accès ou support)",
         "cannot read the file ({error})";
+    /// Not a regular file: a folder, a FIFO, a device, a socket (never read: nothing blocks).
+    InputNotAFile = "input.not-a-file", Error, Input,
+        "ce n'est pas un fichier ordinaire ({kind}) : donner le chemin d'un fichier",
+        "not a regular file ({kind}): give the path of a file";
+    /// Over the size limit (16 MiB for the commune's text files; read no further).
+    InputTooLarge = "input.too-large", Error, Input,
+        "fichier trop volumineux (plus de {limit} Mio) pour un fichier de ce type : vérifier le chemin donné",
+        "file too large (over {limit} MiB) for a file of this kind: check the path given";
     /// The file is not UTF-8.
     InputNotUtf8 = "input.not-utf8", Error, Input,
         "le fichier n'est pas en UTF-8 : l'enregistrer en UTF-8",

@@ -48,6 +48,18 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// Every file or folder the run reads: the export, and the counts, clause and profile files.
+    /// No output may be one of them (see [`crate::report::out::check_output`]).
+    pub fn inputs(&self) -> Vec<&std::path::Path> {
+        let mut v = vec![self.input.as_path()];
+        v.extend(self.counts.as_deref());
+        v.extend(self.contract.as_deref());
+        if let ProfileChoice::File(p) = &self.profile {
+            v.push(p);
+        }
+        v
+    }
+
     /// A plain verification of `input`: default limits, profiles detected, records read, no
     /// counts, contract, fingerprints or diff, values masked.
     pub fn new(input: PathBuf, lang: Lang) -> Plan {

@@ -156,8 +156,7 @@ impl RecordsPlan {
             },
             ProfileChoice::File(path) => {
                 let origin = path.display().to_string();
-                let bytes =
-                    std::fs::read(path).map_err(|e| crate::input::InputError::unreadable(&origin, &e))?;
+                let bytes = crate::input::read_input_file(path)?;
                 let text = String::from_utf8(bytes).map_err(|_| {
                     crate::input::InputError::new(crate::finding::Code::InputNotUtf8, origin.clone())
                 })?;

@@ -4,6 +4,7 @@
 //! no panic, nothing written outside `--out`, and the input untouched (digest and mtime).
 
 use serde_json::Value;
+use std::ffi::OsStr;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -11,6 +12,7 @@ use std::time::{Duration, Instant};
 /// What a bounded run gave.
 pub(crate) struct Bounded {
     pub(crate) code: i32,
+    pub(crate) stdout: String,
     pub(crate) stderr: String,
     pub(crate) report: Option<Value>,
     pub(crate) secs: f64,
@@ -44,6 +46,22 @@ pub(crate) fn run_bounded_as(
     extra: &[&str],
     stdin: Option<Vec<u8>>,
 ) -> Bounded {
+    let mut args: Vec<&OsStr> =
+        vec!["verify".as_ref(), input.as_ref(), "--out".as_ref(), out.as_ref(), "--quiet".as_ref()];
+    args.extend(extra.iter().map(OsStr::new));
+    run_core(prefix, &args, out, stdin)
+}
+
+/// Runs `reversa ARGS` with a wall-clock bound, measuring its peak RSS; the report is read
+/// from `out`.
+pub(crate) fn run_bounded_args(args: &[&OsStr], out: &Path) -> Bounded {
+    run_core(&[], args, out, None)
+}
+
+/// Runs `PREFIX reversa ARGS` (stdin through a pipe when given) under the bounds.
+#[allow(clippy::zombie_processes)]
+fn run_core(prefix: &[&str], args: &[&OsStr], out: &Path, stdin: Option<Vec<u8>>) -> Bounded {
+    let input = Path::new(args.get(1).copied().unwrap_or_default());
     let logs = tempfile::tempdir().unwrap();
     let err_path = logs.path().join("stderr");
     let start = Instant::now();
@@ -57,15 +75,10 @@ pub(crate) fn run_bounded_as(
         None => std::process::Command::new(&bin),
     };
     let mut child = cmd
-        .arg("verify")
-        .arg(input)
-        .arg("--out")
-        .arg(out)
-        .arg("--quiet")
-        .args(extra)
+        .args(args)
         .env("SOURCE_DATE_EPOCH", "1767225600")
         .stdin(if stdin.is_some() { std::process::Stdio::piped() } else { std::process::Stdio::null() })
-        .stdout(std::process::Stdio::null())
+        .stdout(std::fs::File::create(logs.path().join("stdout")).unwrap())
         .stderr(std::fs::File::create(&err_path).unwrap())
         .spawn()
         .unwrap();
@@ -112,6 +125,7 @@ pub(crate) fn run_bounded_as(
         std::fs::read_to_string(out.join("report.json")).ok().map(|s| serde_json::from_str(&s).unwrap());
     Bounded {
         code,
+        stdout: std::fs::read_to_string(logs.path().join("stdout")).unwrap_or_default(),
         stderr: std::fs::read_to_string(&err_path).unwrap_or_default(),
         report,
         secs: start.elapsed().as_secs_f64(),
@@ -120,7 +134,7 @@ pub(crate) fn run_bounded_as(
 }
 
 /// Every file under `dir` with its size and mtime, `out/` left aside.
-fn snapshot(dir: &Path) -> Vec<(PathBuf, u64, std::time::SystemTime, String)> {
+pub(crate) fn snapshot(dir: &Path) -> Vec<(PathBuf, u64, std::time::SystemTime, String)> {
     use sha2::Digest;
     let mut all = Vec::new();
     let mut stack = vec![dir.to_path_buf()];

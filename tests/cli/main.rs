@@ -15,5 +15,6 @@ mod fixity;
 mod hostile;
 mod input_files;
 mod offline;
+mod outputs;
 mod records;
 mod report;

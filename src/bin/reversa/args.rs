@@ -80,11 +80,21 @@ pub enum SchemaFormat {
 pub enum ReportCommand {
     /// Confirm that a report belongs to an archive (digests) and was made with the inputs it
     /// names (schemas, profiles, counts and clause files): exit 0 when it does, 1 when not.
+    /// Only the files named here are read: paths written in the report are shown, never opened.
     Check {
         /// The report.json.
         report: PathBuf,
         /// The export it is about.
         archive: PathBuf,
+        /// The counts file the run was given, to compare with the report's digest.
+        #[arg(long, value_name = "FILE")]
+        counts: Option<PathBuf>,
+        /// The clause file the run was given, to compare with the report's digest.
+        #[arg(long, value_name = "FILE")]
+        contract: Option<PathBuf>,
+        /// The profile file the run was given, to compare with the report's digest.
+        #[arg(long, value_name = "FILE")]
+        profile: Option<PathBuf>,
     },
 }
 
@@ -177,7 +187,7 @@ pub struct ReadArgs {
 pub struct VerifyArgs {
     /// The export: a .zip, .tar, .tar.gz/.tgz file or a folder.
     pub path: PathBuf,
-    /// Folder where report.json is written (never inside the export).
+    /// Folder where report.json is written (never an input nor inside one; one run at a time).
     #[arg(long, short, value_name = "DIR", default_value = "reversa-report")]
     pub out: PathBuf,
     /// What to print on stdout: a summary, or the JSON report.

@@ -12,10 +12,11 @@ pub fn run(c: &ClausesCommand) -> anyhow::Result<u8> {
                 let known: Vec<&str> = TEMPLATES.iter().map(|(n, _)| *n).collect();
                 anyhow::bail!("no template {template:?}; known: {}", known.join(", "));
             };
+            let kind = reversa::report::out::OutKind::File;
+            crate::check_outputs(&[("--out", out.as_deref(), kind)], &[])?;
             match out {
                 Some(file) => {
-                    std::fs::write(file, text)
-                        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", file.display()))?;
+                    crate::write_file(file, text.as_bytes())?;
                     eprintln!("{}", file.display());
                 }
                 None => print(text),
@@ -23,8 +24,13 @@ pub fn run(c: &ClausesCommand) -> anyhow::Result<u8> {
             Ok(0)
         }
         ClausesCommand::Lint { file, format, lang: l } => {
-            let text = std::fs::read_to_string(file)
-                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+            let bytes = reversa::input::read_input_file(file)?;
+            let text = String::from_utf8(bytes).map_err(|_| {
+                reversa::input::InputError::new(
+                    reversa::finding::Code::InputNotUtf8,
+                    file.display().to_string(),
+                )
+            })?;
             let parsed = ClauseFile::parse(&text, &file.display().to_string())?;
             let problems = lint::lint(&parsed);
             match format {

@@ -4,25 +4,15 @@
 use crate::args::{self, FormatArg};
 use crate::{lang, plan, print, profile_choice, progress, run};
 use reversa::report;
-use std::path::Path;
 
 pub fn fingerprint(a: &args::FingerprintArgs) -> anyhow::Result<u8> {
     let mut plan = plan(&a.path, &a.read, profile_choice(a.profile.as_deref())?);
     plan.fingerprints = true;
+    crate::check_outputs(&[("--out", a.out.as_deref(), report::out::OutKind::File)], &plan.inputs())?;
     let report = run(&plan, a.read.quiet)?;
     let json = report::fingerprint_json(&report);
     match &a.out {
-        Some(file) => {
-            report::write_atomic(
-                file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")),
-                &file
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_else(|| "fingerprint.json".into()),
-                json.as_bytes(),
-            )
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", file.display()))?;
-        }
+        Some(file) => crate::write_file(file, json.as_bytes())?,
         None => print(&json),
     }
     Ok(0)

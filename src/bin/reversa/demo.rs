@@ -24,6 +24,7 @@ pub fn demo(a: &args::DemoArgs) -> anyhow::Result<u8> {
         defects: a.defects.clone(),
         ..Default::default()
     };
+    crate::check_outputs(&[("--out", Some(a.out.as_path()), reversa::report::out::OutKind::Folder)], &[])?;
     let export = reversa::demo::write_demo(&a.out, &opts)
         .map_err(|e| anyhow::anyhow!("cannot write the demo export in {}: {e}", a.out.display()))?;
     let l = lang(a.lang);

@@ -94,22 +94,37 @@ fn run_command(cli: Cli) -> anyhow::Result<u8> {
 /// `reversa report check REPORT ARCHIVE`: 0 when the report belongs to the archive and its
 /// inputs, 1 when not.
 fn report_check(c: &args::ReportCommand) -> anyhow::Result<u8> {
-    let args::ReportCommand::Check { report: path, archive } = c;
-    let text =
-        std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
-    let value: serde_json::Value = serde_json::from_str(&text)
+    let args::ReportCommand::Check { report: path, archive, counts, contract, profile } = c;
+    let refused = |e: &reversa::input::ReadError| {
+        reversa::input::InputError::from_read(&path.display().to_string(), e).message(Lang::En)
+    };
+    let bytes = reversa::input::read_bounded(path, report::check::REPORT_LIMIT)
+        .map_err(|e| anyhow::anyhow!("{}", refused(&e)))?;
+    let value: serde_json::Value = serde_json::from_slice(&bytes)
         .map_err(|e| anyhow::anyhow!("{}: not a JSON report: {e}", path.display()))?;
-    let lines =
-        report::check::check(&value, archive).map_err(|e| anyhow::anyhow!("{}: {e}", archive.display()))?;
+    let given = report::check::Given {
+        counts: counts.as_deref(),
+        contract: contract.as_deref(),
+        profile: profile.as_deref(),
+    };
+    let lines = report::check::check(&value, archive, &given).map_err(|e| match e {
+        report::check::CheckError::Input(i) => anyhow::anyhow!("{}", i.message(Lang::En)),
+        other => anyhow::anyhow!("{other}"),
+    })?;
     let mut s = String::new();
     for l in &lines {
         s.push_str(&format!("{:<12} {:<40} {}\n", l.status, l.what, l.detail));
     }
     let bad = lines.iter().any(|l| l.status == "differs");
-    s.push_str(if bad {
-        "the report does NOT match this archive and its inputs\n"
+    let unchecked = lines.iter().filter(|l| l.status == "not-checked").count();
+    s.push_str(&if bad {
+        "the report does NOT match this archive and its inputs\n".to_string()
+    } else if unchecked > 0 {
+        format!(
+            "the report belongs to this archive and the inputs checked ({unchecked} line(s) not checked)\n"
+        )
     } else {
-        "the report belongs to this archive and its inputs\n"
+        "the report belongs to this archive and its inputs\n".to_string()
     });
     print(&s);
     Ok(u8::from(bad))
@@ -129,7 +144,8 @@ pub(crate) fn profile_choice(arg: Option<&str>) -> anyhow::Result<ProfileChoice>
         return Ok(ProfileChoice::BuiltIn(arg.to_string()));
     }
     let path = PathBuf::from(arg);
-    if path.is_file() {
+    // Anything that exists is read as a file, so a folder, FIFO or device is refused as such.
+    if path.exists() {
         return Ok(ProfileChoice::File(path));
     }
     if arg.ends_with(".toml") || arg.contains(std::path::MAIN_SEPARATOR) || arg.contains('/') {
@@ -159,41 +175,27 @@ pub(crate) fn run(plan: &Plan, quiet: bool) -> anyhow::Result<Report> {
     Ok(report?)
 }
 
-/// Refuses an output folder inside the export (it would change what is verified).
-fn check_out_dir(input: &Path, out: &Path) -> anyhow::Result<()> {
-    let abs = |p: &Path| -> PathBuf {
-        let p = if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            std::env::current_dir().unwrap_or_default().join(p)
-        };
-        // Canonicalise the deepest existing ancestor, keep the rest as written.
-        let mut existing = p.as_path();
-        let mut rest = Vec::new();
-        while !existing.exists() {
-            match (existing.parent(), existing.file_name()) {
-                (Some(parent), Some(name)) => {
-                    rest.push(name.to_owned());
-                    existing = parent;
-                }
-                _ => break,
-            }
+/// Refuses, before any work, an output that would harm an input (see
+/// [`report::out::check_output`]): each `(flag, path, kind)` against `inputs`.
+pub(crate) fn check_outputs(
+    outputs: &[(&str, Option<&Path>, report::out::OutKind)],
+    inputs: &[&Path],
+) -> anyhow::Result<()> {
+    for (flag, path, kind) in outputs {
+        if let Some(path) = path {
+            report::out::check_output(flag, path, *kind, inputs)?;
         }
-        let mut c = existing.canonicalize().unwrap_or_else(|_| existing.to_path_buf());
-        c.extend(rest.iter().rev());
-        c
-    };
-    let (input, out) = (abs(input), abs(out));
-    if input.is_dir() && out.starts_with(&input) {
-        anyhow::bail!(
-            "--out {} is inside the export {}: choose a folder outside it",
-            out.display(),
-            input.display()
-        );
     }
-    if out == input {
-        anyhow::bail!("--out is the export itself");
-    }
+    Ok(())
+}
+
+/// Writes a file named on the command line whole (a temporary file renamed over it), after
+/// [`check_outputs`] accepted it.
+pub(crate) fn write_file(file: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    report::write_atomic(dir, &name, bytes)
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", file.display()))?;
     Ok(())
 }
 
@@ -216,11 +218,16 @@ pub(crate) fn verify(
     quiet: bool,
     extra: &Extra,
 ) -> anyhow::Result<u8> {
+    use report::out::OutKind;
     use std::io::IsTerminal;
+    // No output may touch an input: refused before anything is read or written.
+    check_outputs(
+        &[("--out", Some(out), OutKind::Folder), ("--junit", extra.junit.as_deref(), OutKind::File)],
+        &plan.inputs(),
+    )?;
     // The commune's own files first: a mistake in them is refused before the output folder
     // (and any report a previous run left there) is touched.
     reversa::pipeline::check_inputs(&plan)?;
-    check_out_dir(&plan.input, out)?;
     // Before any heavy work: the folder is writable, has room, and is marked as being written.
     let out_dir = report::out::OutDir::prepare(out, &plan.input, &reversa::pipeline::run_date())?;
     let report = run(&plan, quiet)?;
@@ -228,11 +235,7 @@ pub(crate) fn verify(
     let html =
         report::write_atomic(out, "report.html", report::html::render(&report).as_bytes()).map_err(cannot)?;
     if let Some(file) = &extra.junit {
-        let dir = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let name =
-            file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "junit.xml".into());
-        report::write_atomic(dir, &name, report::junit::render(&report).as_bytes())
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", file.display()))?;
+        write_file(file, report::junit::render(&report).as_bytes())?;
     }
     // report.json last: once it is there, the run's other files are too.
     let json = report::write_json(out, &report).map_err(cannot)?;

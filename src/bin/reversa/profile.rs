@@ -26,13 +26,15 @@ pub fn run(c: &ProfileCommand) -> anyhow::Result<u8> {
             }
         },
         ProfileCommand::Suggest { path, out } => {
+            use reversa::report::out::OutKind;
+            crate::check_outputs(&[("--out", out.as_deref(), OutKind::File)], &[path.as_path()])?;
             let files = reversa::pipeline::collect_columns(path, &reversa::archive::Limits::default())?;
             let reg = Registry::built_in()?;
             let s = suggest::suggest(&files, &reg);
             let text = suggest::render_toml(&s);
             match out {
                 Some(file) => {
-                    std::fs::write(file, &text)?;
+                    crate::write_file(file, text.as_bytes())?;
                     eprintln!("{}", file.display());
                 }
                 None => print(&text),

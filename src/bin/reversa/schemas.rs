@@ -49,6 +49,8 @@ pub fn run(c: &SchemasCommand) -> anyhow::Result<u8> {
             };
             match out {
                 Some(dir) => {
+                    let kind = reversa::report::out::OutKind::Folder;
+                    crate::check_outputs(&[("--out", Some(dir.as_path()), kind)], &[])?;
                     std::fs::create_dir_all(dir)?;
                     for d in &selected {
                         let suffix = match format {
