@@ -15,17 +15,23 @@
 mod entry;
 mod folder;
 pub mod limits;
+mod stream;
 mod tar;
 mod unsupported;
 mod zip;
 
 pub use entry::{EntryKind, EntryMeta, PathProblem, decode_name, normalise_path};
 pub use limits::{Budget, Limits, Stop};
+pub use stream::WRITER_WAIT;
 pub use tar::DECODER_MEMORY;
 
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// A pipe's bytes: those detection kept, then the rest.
+type StreamReader = Box<dyn Read + Send>;
 
 /// The kind of container an export comes in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -114,6 +120,15 @@ pub enum ArchiveError {
         /// The format's name.
         format: &'static str,
     },
+    /// A pipe, FIFO or device that reversa refuses to read (no writer, empty, a zip that needs
+    /// seeking, a terminal).
+    #[error("{path}: {message}")]
+    NotAFile {
+        /// The path given.
+        path: PathBuf,
+        /// Why, and what to do.
+        message: String,
+    },
     /// The container's directory could not be read.
     #[error("{path}: unreadable {container} archive: {message}")]
     Corrupt {
@@ -179,6 +194,8 @@ pub struct Scan<T> {
     pub stream_stop: Option<Stop>,
     /// SHA-256 of the archive file's own bytes, when computed during the scan.
     pub archive_sha256: Option<[u8; 32]>,
+    /// How many bytes the archive itself holds, when counted during the scan (a pipe's length).
+    pub archive_len: Option<u64>,
     /// The total-size budget was exhausted: some entries were not read.
     pub budget_exhausted: bool,
     /// Uncompressed bytes read.
@@ -197,6 +214,11 @@ pub struct Archive {
     pub duplicate_names: Vec<String>,
     /// The archive recognised but not read, when the container is [`Container::Unsupported`].
     pub unsupported: Option<Unsupported>,
+    /// Entries of a folder that could not be listed (an unreadable subfolder, a path too long
+    /// for the system): path and cause.
+    pub unlisted: Vec<(String, String)>,
+    /// A pipe or FIFO: read once, from the bytes detection kept; `None` once taken.
+    stream: Option<Mutex<Option<StreamReader>>>,
 }
 
 impl Archive {
@@ -205,7 +227,7 @@ impl Archive {
         let open_err = |source| ArchiveError::Open { path: path.to_path_buf(), source };
         let meta = std::fs::metadata(path).map_err(open_err)?;
         if meta.is_dir() {
-            let listing = folder::list(path);
+            let (listing, unlisted) = folder::list(path);
             return Ok(Archive {
                 path: path.to_path_buf(),
                 container: Container::Folder,
@@ -214,21 +236,50 @@ impl Archive {
                 overlapping: false,
                 duplicate_names: Vec::new(),
                 unsupported: None,
+                unlisted,
+                stream: None,
             });
         }
+        if let Some(refused) = not_a_file(&meta) {
+            return Err(stream::refusal(path, refused));
+        }
+        // A pipe or FIFO: what detection reads is kept and replayed.
+        let mut replay = if is_pipe(&meta) {
+            let (file, first) = stream::open_fifo(path, stream::WRITER_WAIT)?;
+            Some(stream::Replay::new(file, first))
+        } else {
+            None
+        };
         // Enough for an ISO 9660 volume descriptor (sector 16).
         let mut head = vec![0u8; unsupported::HEAD_LEN];
-        let n = read_up_to(&mut File::open(path).map_err(open_err)?, &mut head).map_err(open_err)?;
+        let n = match &mut replay {
+            Some(r) => read_up_to(r, &mut head),
+            None => read_up_to(&mut File::open(path).map_err(open_err)?, &mut head),
+        }
+        .map_err(open_err)?;
         let head = &head[..n];
         let mut unsupported = None;
         let container = if head.starts_with(b"PK\x03\x04")
             || head.starts_with(b"PK\x05\x06")
             || head.starts_with(b"PK\x07\x08")
         {
+            if replay.is_some() {
+                return Err(stream::refusal(
+                    path,
+                    "a zip archive cannot be read from a pipe (its directory is at its end): zip needs a file; save it first",
+                ));
+            }
             Container::Zip
         } else if let Some(codec) = tar::Codec::sniff(head) {
             let mut block = [0u8; 512];
-            match tar::peek(path, codec, &mut block) {
+            let peeked = match &mut replay {
+                Some(r) => {
+                    r.rewind();
+                    tar::peek_reader(r, codec, &mut block)
+                }
+                None => tar::peek(path, codec, &mut block),
+            };
+            match peeked {
                 // What it holds is not a tar: a compressed file on its own.
                 Ok(n) if !tar::is_tar_header(&block[..n]) => {
                     unsupported = Some(Unsupported { format: codec.name(), lone_stream: true });
@@ -258,6 +309,8 @@ impl Archive {
             overlapping: false,
             duplicate_names: Vec::new(),
             unsupported,
+            unlisted: Vec::new(),
+            stream: replay.map(|r| Mutex::new(Some(Box::new(r.into_stream()) as StreamReader))),
         };
         if container == Container::Zip {
             let index = zip::ZipIndex::open(path)?;
@@ -267,6 +320,23 @@ impl Archive {
             archive.zip = Some(index);
         }
         Ok(archive)
+    }
+
+    /// Whether the export is a pipe or FIFO, read once: no second pass can be made.
+    pub fn is_stream(&self) -> bool {
+        self.stream.is_some()
+    }
+
+    /// The pipe's bytes, the first time they are asked for; the file's otherwise.
+    fn source(&self) -> io::Result<StreamReader> {
+        match &self.stream {
+            Some(m) => m
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .take()
+                .ok_or_else(|| io::Error::other("a pipe is read once: its bytes are gone")),
+            None => Ok(Box::new(File::open(&self.path)?)),
+        }
     }
 
     /// The path given.
@@ -311,7 +381,9 @@ impl Archive {
         };
         match self.container {
             Container::Zip => Some(self.zip.as_ref()?.read_one(&self.path, entry.index, read)),
-            Container::Folder => Some(File::open(self.path.join(&entry.path)).and_then(|mut f| read(&mut f))),
+            Container::Folder => {
+                Some(folder::open_listed(&self.path, &entry.path).and_then(|mut f| read(&mut f)))
+            }
             _ => None,
         }
     }
@@ -355,6 +427,7 @@ impl Archive {
                     container_error: None,
                     stream_stop: None,
                     archive_sha256: digest,
+                    archive_len: None,
                     budget_exhausted: false,
                     bytes_read: 0,
                 }
@@ -367,23 +440,30 @@ impl Archive {
                     container_error: None,
                     stream_stop: None,
                     archive_sha256: None,
+                    archive_len: None,
                     budget_exhausted: false,
                     bytes_read: 0,
                 }
             }
             // Nothing is read from an archive reversa cannot open; its own bytes are still hashed.
-            Container::Unsupported => Scan {
-                entries: Vec::new(),
-                outcomes: Vec::new(),
-                container_error: None,
-                stream_stop: None,
-                archive_sha256: hash_archive.then(|| sha256_file(&self.path)).and_then(Result::ok),
-                budget_exhausted: false,
-                bytes_read: 0,
-            },
+            Container::Unsupported => {
+                let digest = (hash_archive || self.is_stream())
+                    .then(|| self.source().and_then(|mut r| sha256_reader(&mut r)))
+                    .and_then(Result::ok);
+                Scan {
+                    entries: Vec::new(),
+                    outcomes: Vec::new(),
+                    container_error: None,
+                    stream_stop: None,
+                    archive_sha256: digest.map(|d| d.0),
+                    archive_len: digest.map(|d| d.1),
+                    budget_exhausted: false,
+                    bytes_read: 0,
+                }
+            }
             tar_kind => {
                 let codec = tar_kind.codec().expect("every other container is a tar stream");
-                tar::scan(&self.path, codec, select, &ctx)
+                tar::scan(self.source(), codec, select, &ctx)
             }
         };
         scan.budget_exhausted = budget.exhausted();
@@ -479,16 +559,57 @@ fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
 
 /// SHA-256 of a whole file, read in 64 KiB chunks.
 pub fn sha256_file(path: &Path) -> io::Result<[u8; 32]> {
+    sha256_reader(&mut File::open(path)?).map(|d| d.0)
+}
+
+/// SHA-256 of everything a reader gives, and how many bytes that was.
+fn sha256_reader(r: &mut dyn Read) -> io::Result<([u8; 32], u64)> {
     use sha2::Digest;
-    let mut f = File::open(path)?;
     let mut h = sha2::Sha256::new();
     let mut buf = vec![0u8; 64 * 1024];
+    let mut len = 0u64;
     loop {
-        let n = f.read(&mut buf)?;
+        let n = match r.read(&mut buf) {
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
         if n == 0 {
             break;
         }
+        len += n as u64;
         h.update(&buf[..n]);
     }
-    Ok(h.finalize().into())
+    Ok((h.finalize().into(), len))
+}
+
+/// A pipe or FIFO: read as a stream.
+fn is_pipe(meta: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        meta.file_type().is_fifo()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        false
+    }
+}
+
+/// Why an export that is neither a file, a folder nor a pipe is refused (a terminal, a socket,
+/// a character device such as `/dev/zero`, which would never end).
+fn not_a_file(meta: &std::fs::Metadata) -> Option<&'static str> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let ft = meta.file_type();
+        if ft.is_char_device() || ft.is_socket() {
+            return Some(
+                "not a file, a folder or a pipe (a terminal or a device): give the export's file, or pipe it in",
+            );
+        }
+    }
+    let _ = meta;
+    None
 }

@@ -13,7 +13,7 @@ use super::{decode_name, normalise_path};
 use sha2::{Digest, Sha256};
 use std::cell::{Cell, RefCell};
 use std::fs::File;
-use std::io::{self, BufReader, Read, Seek};
+use std::io::{self, BufReader, Read};
 use std::path::Path;
 use std::rc::Rc;
 
@@ -85,7 +85,12 @@ fn is_memory_refusal(e: &io::Error) -> bool {
 /// The first bytes a compressed stream decodes to (up to `buf.len()`); an error when even those
 /// cannot be decoded.
 pub(crate) fn peek(path: &Path, codec: Codec, buf: &mut [u8]) -> io::Result<usize> {
-    let mut decoder = codec.decoder(BufReader::new(File::open(path)?))?;
+    peek_reader(BufReader::new(File::open(path)?), codec, buf)
+}
+
+/// [`peek`] from a reader (a pipe's replayed bytes).
+pub(crate) fn peek_reader(r: impl Read, codec: Codec, buf: &mut [u8]) -> io::Result<usize> {
+    let mut decoder = codec.decoder(r)?;
     super::read_up_to(&mut decoder, buf)
 }
 
@@ -130,15 +135,19 @@ impl Flow {
     }
 }
 
+/// The archive's bytes, shared: the decoder reads them through the [`Tee`], then what it left
+/// is read from here too (a pipe cannot be opened again).
+type Source = Rc<RefCell<BufReader<Box<dyn Read + Send>>>>;
+
 /// Hashes and counts every byte of the file the decoder takes.
 struct Tee {
-    inner: BufReader<File>,
+    inner: Source,
     flow: Rc<Flow>,
 }
 
 impl Read for Tee {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
+        let n = self.inner.borrow_mut().read(buf)?;
         self.flow.hasher.borrow_mut().update(&buf[..n]);
         self.flow.consumed.set(self.flow.consumed.get() + n as u64);
         Ok(n)
@@ -181,7 +190,7 @@ impl Read for Metered<'_> {
 
 /// Reads a tar stream once, handing the selected entries to the handler.
 pub(crate) fn scan<H: EntryHandler>(
-    path: &Path,
+    input: io::Result<Box<dyn Read + Send>>,
     codec: Codec,
     select: &(dyn Fn(&EntryMeta) -> bool + Sync),
     ctx: &ReadCtx<'_, H>,
@@ -192,10 +201,11 @@ pub(crate) fn scan<H: EntryHandler>(
         container_error: None,
         stream_stop: None,
         archive_sha256: None,
+        archive_len: None,
         budget_exhausted: false,
         bytes_read: 0,
     };
-    let file = match File::open(path) {
+    let file = match input {
         Ok(f) => f,
         Err(e) => {
             scan.container_error = Some(e.to_string());
@@ -203,7 +213,8 @@ pub(crate) fn scan<H: EntryHandler>(
         }
     };
     let flow = Rc::new(Flow::default());
-    let tee = Tee { inner: BufReader::with_capacity(256 * 1024, file), flow: flow.clone() };
+    let source: Source = Rc::new(RefCell::new(BufReader::with_capacity(256 * 1024, file)));
+    let tee = Tee { inner: source.clone(), flow: flow.clone() };
     let decoder = match codec.decoder(tee) {
         Ok(d) => d,
         Err(e) => {
@@ -241,21 +252,27 @@ pub(crate) fn scan<H: EntryHandler>(
         None => scan.container_error = err,
     }
     // Hash what the decoder left unread (padding, trailing bytes), so the digest is the file's.
-    let consumed = flow.consumed.get();
-    let rest = File::open(path).and_then(|mut f| {
-        f.seek(io::SeekFrom::Start(consumed))?;
+    let mut rest = 0u64;
+    let drained = (|| {
+        let mut src = source.borrow_mut();
         let mut hasher = flow.hasher.borrow_mut();
         let mut buf = vec![0u8; 64 * 1024];
         loop {
-            let n = f.read(&mut buf)?;
+            let n = match src.read(&mut buf) {
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
             if n == 0 {
-                return Ok(());
+                return Ok::<(), io::Error>(());
             }
+            rest += n as u64;
             hasher.update(&buf[..n]);
         }
-    });
-    if rest.is_ok() {
+    })();
+    if drained.is_ok() {
         scan.archive_sha256 = Some(flow.hasher.take().finalize().into());
+        scan.archive_len = Some(flow.consumed.get() + rest);
     }
     scan
 }

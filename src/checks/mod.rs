@@ -41,6 +41,8 @@ pub struct ContainerFacts {
     pub stream_stop: Option<Stop>,
     /// The archive is recognised but reversa cannot read it: nothing in it was checked.
     pub unsupported: Option<Unsupported>,
+    /// Parts of a folder that could not be listed: path and cause.
+    pub unlisted: Vec<(String, String)>,
 }
 
 /// Everything the checks read.

@@ -18,6 +18,9 @@ pub(super) fn check(input: &CheckInput<'_>) -> Vec<Finding> {
     if let Some(e) = &c.container_error {
         out.push(Finding::new(Code::ArchiveTruncated, Location::default()).with("error", e));
     }
+    for (path, cause) in &c.unlisted {
+        out.push(Finding::new(Code::ArchiveUnreadable, Location::entry(path.clone())).with("error", cause));
+    }
     if let Some(u) = c.unsupported {
         let code =
             if u.lone_stream { Code::ArchiveCompressedNotTar } else { Code::ArchiveUnsupportedContainer };

@@ -102,10 +102,11 @@ codes! {
     ArchiveNested = "archive.nested", Warning, Tool,
         "archive imbriquée ({format}) : inventoriée mais non ouverte",
         "nested archive ({format}): listed but not opened";
-    /// An entry of a folder export could not be read.
+    /// An entry of a folder export could not be listed or read (no permission, a path longer
+    /// than the system allows, a file removed or replaced by a link or a FIFO after the listing).
     ArchiveUnreadable = "archive.unreadable", Error, Tool,
-        "fichier illisible ({error})",
-        "unreadable file ({error})";
+        "fichier ou dossier illisible ({error})",
+        "unreadable file or folder ({error})";
     /// An archive reversa recognises but cannot read (7z, RAR, CAB, cpio, ISO 9660…): no content
     /// could be checked.
     ArchiveUnsupportedContainer = "archive.unsupported-container", Error, Tool,

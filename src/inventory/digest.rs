@@ -334,6 +334,11 @@ pub struct Digests {
 }
 
 impl Digests {
+    /// Drops the digests of algorithms outside `keep` (SHA-256 is always kept).
+    pub fn retain(&mut self, keep: AlgorithmSet) {
+        self.others.retain(|(a, _)| keep.contains(*a));
+    }
+
     /// The digest for `a`, if computed.
     pub fn get(&self, a: Algorithm) -> Option<&str> {
         if a == Algorithm::Sha256 {

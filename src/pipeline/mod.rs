@@ -150,6 +150,7 @@ fn split(scan: Scan<(FileFacts, Option<FileOutcome>)>) -> (Scan<FileFacts>, Vec<
         container_error: scan.container_error,
         stream_stop: scan.stream_stop,
         archive_sha256: scan.archive_sha256,
+        archive_len: scan.archive_len,
         budget_exhausted: scan.budget_exhausted,
         bytes_read: scan.bytes_read,
     };
@@ -243,6 +244,7 @@ fn run_full(
         mut extra,
         container,
         archive_sha256,
+        archive_len,
         passes,
         bytes_read,
         records,
@@ -307,7 +309,8 @@ fn run_full(
     let report = report::build(report::Inputs {
         plan,
         container: archive.container(),
-        archive_size: std::fs::metadata(&plan.input).map(|m| m.len()).unwrap_or(0),
+        archive_size: archive_len
+            .unwrap_or_else(|| std::fs::metadata(&plan.input).map(|m| m.len()).unwrap_or(0)),
         archive_sha256: sha256,
         digest_kind,
         passes,
@@ -428,6 +431,8 @@ struct Scanned {
     extra: Vec<Finding>,
     container: ContainerFacts,
     archive_sha256: Option<[u8; 32]>,
+    /// The archive's length, when counted while it was read (a pipe's).
+    archive_len: Option<u64>,
     passes: u32,
     bytes_read: u64,
     records: Vec<FileOutcome>,
@@ -503,11 +508,23 @@ fn scan_random_access(
         budget_exhausted: scan.budget_exhausted,
         stream_stop: scan.stream_stop,
         unsupported: archive.unsupported(),
+        unlisted: archive.unlisted.clone(),
     };
-    let (archive_sha256, bytes_read) = (scan.archive_sha256, scan.bytes_read);
+    let (archive_sha256, archive_len, bytes_read) = (scan.archive_sha256, scan.archive_len, scan.bytes_read);
     let mut files = inventory::records(scan);
     let documents = take_documents(&mut files, docs);
-    Scanned { files, manifest, extra, container, archive_sha256, passes: 1, bytes_read, records, documents }
+    Scanned {
+        files,
+        manifest,
+        extra,
+        container,
+        archive_sha256,
+        archive_len,
+        passes: 1,
+        bytes_read,
+        records,
+        documents,
+    }
 }
 
 /// Names a manifest may have: captured while a tar stream flows, in case it is the manifest.
@@ -549,8 +566,10 @@ fn scan_stream(
         if reserved { Some(limit) } else { doc.then_some(DOC_LIMIT) }
     };
     let learnt = std::sync::atomic::AtomicU16::new(0);
-    let inspector =
-        Inspector { algorithms: AlgorithmSet::sha256(), capture: &capture, learnt: Some(&learnt) };
+    // A pipe is read once: no second pass for the digests a late manifest asks for, so the
+    // digests BagIt manifests use are all computed from the start.
+    let algorithms = if archive.is_stream() { stream_algorithms() } else { AlgorithmSet::sha256() };
+    let inspector = Inspector { algorithms, capture: &capture, learnt: Some(&learnt) };
     let select = readable(&plan.limits);
     let (scan, records) =
         split(archive.scan(&Tapped { inspector, records }, &select, &plan.limits, progress, true));
@@ -562,8 +581,9 @@ fn scan_stream(
         budget_exhausted: scan.budget_exhausted,
         stream_stop: scan.stream_stop,
         unsupported: archive.unsupported(),
+        unlisted: archive.unlisted.clone(),
     };
-    let (archive_sha256, bytes_read) = (scan.archive_sha256, scan.bytes_read);
+    let (archive_sha256, archive_len, bytes_read) = (scan.archive_sha256, scan.archive_len, scan.bytes_read);
     let mut files = inventory::records(scan);
     let (manifest, extra, passes) = {
         let captured: HashMap<&str, &FileRecord> = files
@@ -583,16 +603,46 @@ fn scan_stream(
         let (manifest, extra) = load_manifest(&candidates, &read);
         (manifest, extra, 1)
     };
+    if archive.is_stream() {
+        // Digests computed only because a pipe cannot be read twice: those the manifest does not
+        // use are not reported, so that the report is the one the file would give.
+        let keep = manifest.as_ref().map(Manifest::algorithms).unwrap_or_default();
+        for facts in files.iter_mut().filter_map(|f| f.facts.as_mut()) {
+            facts.digests.retain(keep);
+        }
+    }
     let mut passes = passes;
     if let Some(m) = &manifest {
         let needed = m.algorithms();
-        if lacking_digests(m, &files) {
+        if lacking_digests(m, &files) && !archive.is_stream() {
             passes = 2;
             second_pass(archive, plan, m, needed, &mut files);
         }
     }
     let documents = take_documents(&mut files, docs);
-    Scanned { files, manifest, extra, container, archive_sha256, passes, bytes_read, records, documents }
+    Scanned {
+        files,
+        manifest,
+        extra,
+        container,
+        archive_sha256,
+        archive_len,
+        passes,
+        bytes_read,
+        records,
+        documents,
+    }
+}
+
+/// The digests computed from the start when the export is a pipe: those BagIt names
+/// (MD5, SHA-1, SHA-256, SHA-512). Others a manifest learnt late asks for are left unverified.
+fn stream_algorithms() -> AlgorithmSet {
+    use crate::inventory::Algorithm;
+    let mut set = AlgorithmSet::sha256();
+    for a in [Algorithm::Md5, Algorithm::Sha1, Algorithm::Sha512] {
+        set.insert(a);
+    }
+    set
 }
 
 /// Whether a declared file that was read lacks a digest its manifest declares.

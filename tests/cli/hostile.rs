@@ -31,30 +31,63 @@ const MAX_SECS: u64 = 60;
 const MAX_RSS_MB: u64 = 512;
 
 /// Runs `reversa verify INPUT --out OUT` with a wall-clock bound, measuring its peak RSS.
+pub(crate) fn run_bounded(input: &Path, out: &Path, extra: &[&str]) -> Bounded {
+    run_bounded_as(&[], input, out, extra, None)
+}
+
+/// [`run_bounded`], the binary run under `prefix` (`setpriv …`), and `stdin` (when given)
+/// written to it through a pipe.
 // The child is reaped by `wait4` (which gives its rusage), not by `Child::wait`.
 #[allow(clippy::zombie_processes)]
-pub(crate) fn run_bounded(input: &Path, out: &Path, extra: &[&str]) -> Bounded {
+pub(crate) fn run_bounded_as(
+    prefix: &[&str],
+    input: &Path,
+    out: &Path,
+    extra: &[&str],
+    stdin: Option<Vec<u8>>,
+) -> Bounded {
     let mut args: Vec<&OsStr> =
         vec!["verify".as_ref(), input.as_ref(), "--out".as_ref(), out.as_ref(), "--quiet".as_ref()];
     args.extend(extra.iter().map(OsStr::new));
-    run_bounded_args(&args, out)
+    run_core(prefix, &args, out, stdin)
 }
 
 /// Runs `reversa ARGS` with a wall-clock bound, measuring its peak RSS; the report is read
 /// from `out`.
-#[allow(clippy::zombie_processes)]
 pub(crate) fn run_bounded_args(args: &[&OsStr], out: &Path) -> Bounded {
+    run_core(&[], args, out, None)
+}
+
+/// Runs `PREFIX reversa ARGS` (stdin through a pipe when given) under the bounds.
+#[allow(clippy::zombie_processes)]
+fn run_core(prefix: &[&str], args: &[&OsStr], out: &Path, stdin: Option<Vec<u8>>) -> Bounded {
     let input = Path::new(args.get(1).copied().unwrap_or_default());
     let logs = tempfile::tempdir().unwrap();
     let err_path = logs.path().join("stderr");
     let start = Instant::now();
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("reversa"))
+    let bin = assert_cmd::cargo::cargo_bin("reversa");
+    let mut cmd = match prefix.split_first() {
+        Some((first, rest)) => {
+            let mut c = std::process::Command::new(first);
+            c.args(rest).arg(&bin);
+            c
+        }
+        None => std::process::Command::new(&bin),
+    };
+    let mut child = cmd
         .args(args)
         .env("SOURCE_DATE_EPOCH", "1767225600")
+        .stdin(if stdin.is_some() { std::process::Stdio::piped() } else { std::process::Stdio::null() })
         .stdout(std::fs::File::create(logs.path().join("stdout")).unwrap())
         .stderr(std::fs::File::create(&err_path).unwrap())
         .spawn()
         .unwrap();
+    // The bytes flow through a pipe, as from `cat export.tar | reversa verify /dev/stdin`.
+    let feeder = child.stdin.take().zip(stdin).map(|(mut pipe, bytes)| {
+        std::thread::spawn(move || {
+            let _ = pipe.write_all(&bytes);
+        })
+    });
     let pid = child.id() as libc::pid_t;
     // The peak is the process's own high-water mark (VmHWM), polled until it exits: wait4's
     // ru_maxrss would count this test process's memory at the fork too.
@@ -84,6 +117,9 @@ pub(crate) fn run_bounded_args(args: &[&OsStr], out: &Path) -> Bounded {
         }
         std::thread::sleep(Duration::from_millis(5));
     };
+    if let Some(f) = feeder {
+        f.join().unwrap();
+    }
     let code = if libc::WIFEXITED(status) { libc::WEXITSTATUS(status) } else { -libc::WTERMSIG(status) };
     let report =
         std::fs::read_to_string(out.join("report.json")).ok().map(|s| serde_json::from_str(&s).unwrap());
@@ -103,18 +139,24 @@ pub(crate) fn snapshot(dir: &Path) -> Vec<(PathBuf, u64, std::time::SystemTime, 
     let mut all = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
+        // A folder the test locked or made too deep to name is compared by its entry alone.
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for e in entries {
             let e = e.unwrap();
             let p = e.path();
             if p == dir.join("out") {
                 continue;
             }
-            let m = std::fs::symlink_metadata(&p).unwrap();
+            // Past PATH_MAX only the name is compared.
+            let Ok(m) = std::fs::symlink_metadata(&p) else {
+                all.push((p, 0, std::time::SystemTime::UNIX_EPOCH, String::new()));
+                continue;
+            };
             if m.is_dir() {
                 stack.push(p.clone());
             }
             let digest = if m.is_file() {
-                hex::encode(sha2::Sha256::digest(std::fs::read(&p).unwrap()))
+                std::fs::read(&p).map(|b| hex::encode(sha2::Sha256::digest(b))).unwrap_or_default()
             } else {
                 String::new()
             };
@@ -701,4 +743,193 @@ fn zip64_entries_are_read_like_any_other() {
         .cloned()
         .unwrap();
     assert_eq!((bureaux["records"].as_u64(), bureaux["valid"].as_u64()), (Some(2), Some(2)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Folders seen whole, and exports that are not files
+
+/// Whether this test runs as root (which reads a mode-000 folder: the binary runs as nobody).
+fn is_root() -> bool {
+    std::fs::metadata("/proc/self").map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0).unwrap_or(false)
+}
+
+fn mkfifo(p: &Path) {
+    assert!(std::process::Command::new("mkfifo").arg(p).status().unwrap().success());
+}
+
+/// The bounds every case of this section keeps: no panic, time, memory, `--out` alone written.
+fn assert_bounded(name: &str, run: &Bounded, out: &Path) {
+    assert!(!run.stderr.contains("panicked"), "{name}: {}", run.stderr);
+    assert!(run.secs < MAX_SECS as f64, "{name}: {:.1} s", run.secs);
+    assert!(run.rss_mb <= MAX_RSS_MB, "{name}: peak RSS {} MB", run.rss_mb);
+    if run.code != 2 {
+        let mut written: Vec<String> = std::fs::read_dir(out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        written.sort();
+        assert_eq!(written, ["report.html", "report.json"], "{name}");
+    }
+    eprintln!("{name}: exit {}, {:.1} s, {} MB", run.code, run.secs, run.rss_mb);
+}
+
+fn findings_of<'a>(run: &'a Bounded, code: &str) -> Vec<&'a Value> {
+    let Some(r) = &run.report else { return Vec::new() };
+    r["findings"].as_array().unwrap().iter().filter(|f| f["code"] == code).collect()
+}
+
+#[test]
+fn folder_parts_that_cannot_be_read_are_named_not_dropped() {
+    use std::os::unix::fs::PermissionsExt;
+    let w = tempfile::tempdir().unwrap();
+    let export = w.path().join("export");
+    std::fs::create_dir_all(export.join("donnees")).unwrap();
+    std::fs::write(export.join("donnees/bureaux.csv"), "code_bureau,libelle\n0001,Mairie\n").unwrap();
+    // A subfolder nobody may list.
+    std::fs::create_dir(export.join("verrou")).unwrap();
+    std::fs::write(export.join("verrou/actes.csv"), "secret\n").unwrap();
+    // A path longer than PATH_MAX (4096 bytes): 20 folders of 250-byte names, made one at a time.
+    {
+        use rustix::fs::{Mode, OFlags};
+        let name = "p".repeat(250);
+        let mut dir = rustix::fs::open(&export, OFlags::DIRECTORY, Mode::empty()).unwrap();
+        for _ in 0..20 {
+            rustix::fs::mkdirat(&dir, name.as_str(), Mode::from_raw_mode(0o755)).unwrap();
+            dir = rustix::fs::openat(&dir, name.as_str(), OFlags::DIRECTORY, Mode::empty()).unwrap();
+        }
+        let f =
+            rustix::fs::openat(&dir, "f.csv", OFlags::WRONLY | OFlags::CREATE, Mode::from_raw_mode(0o644))
+                .unwrap();
+        rustix::io::write(&f, b"a,b\n").unwrap();
+    }
+    std::fs::set_permissions(export.join("verrou"), std::fs::Permissions::from_mode(0o000)).unwrap();
+    for d in [w.path(), &export, &export.join("donnees")] {
+        std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let out = w.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let before = snapshot(w.path());
+    let prefix: &[&str] =
+        if is_root() { &["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] } else { &[] };
+    let run = run_bounded_as(prefix, &export, &out, &[], None);
+    std::fs::set_permissions(export.join("verrou"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_bounded("unlistable folder and path over PATH_MAX", &run, &out);
+    let unreadable = findings_of(&run, "archive.unreadable");
+    let paths: Vec<&str> = unreadable.iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert!(paths.contains(&"verrou"), "{paths:?}");
+    assert!(paths.iter().any(|p| p.len() > 4000 && p.starts_with("pppp")), "{paths:?}");
+    assert!(unreadable.iter().all(|f| f["attribution"] == "tool"), "{unreadable:?}");
+    // Parts reversa could not read: undetermined, never the vendor's fault.
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert_eq!(before, snapshot(w.path()), "the input changed or something was written outside --out");
+}
+
+#[test]
+fn a_fifo_and_a_link_planted_in_a_folder_are_named_never_read() {
+    let w = tempfile::tempdir().unwrap();
+    let export = w.path().join("export");
+    std::fs::create_dir_all(export.join("donnees")).unwrap();
+    std::fs::write(export.join("donnees/bureaux.csv"), "code_bureau,libelle\n0001,Mairie\n").unwrap();
+    mkfifo(&export.join("donnees/actes.csv"));
+    std::os::unix::fs::symlink("/etc/passwd", export.join("donnees/electeurs.csv")).unwrap();
+    let before = snapshot(w.path());
+    let out = w.path().join("out");
+    let run = run_bounded(&export, &out, &[]);
+    assert_bounded("FIFO and symlink in a folder", &run, &out);
+    let special = findings_of(&run, "archive.special-entry");
+    assert_eq!(special.len(), 1, "{:?}", run.codes());
+    assert_eq!(special[0]["path"], "donnees/actes.csv");
+    let link = findings_of(&run, "archive.symlink");
+    assert_eq!(link.len(), 1, "{:?}", run.codes());
+    assert_eq!(link[0]["path"], "donnees/electeurs.csv");
+    let electeurs = run.report.as_ref().unwrap()["datasets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == "electeurs")
+        .cloned()
+        .unwrap();
+    assert!(electeurs["records"].as_u64().unwrap_or(0) == 0, "/etc/passwd was read: {electeurs}");
+    assert_eq!(run.code, 1, "links and FIFOs in a delivery are the vendor's: {}", run.stderr);
+    assert_eq!(before, snapshot(w.path()));
+}
+
+/// A small export as `tar` and `gzip` write it.
+fn system_tar(dir: &Path, gz: bool) -> PathBuf {
+    let src = dir.join("src");
+    std::fs::create_dir_all(src.join("donnees")).unwrap();
+    let mut csv = String::from("code_bureau,libelle\n");
+    for i in 0..2000 {
+        csv.push_str(&format!("{:04},Bureau {i}\n", i % 10000));
+    }
+    std::fs::write(src.join("donnees/bureaux.csv"), csv).unwrap();
+    std::fs::write(src.join("LISEZMOI.txt"), "Export de test\n").unwrap();
+    let name = if gz { "export.tar.gz" } else { "export.tar" };
+    let flag = if gz { "czf" } else { "cf" };
+    let st = std::process::Command::new("tar")
+        .arg(flag)
+        .arg(dir.join(name))
+        .arg("-C")
+        .arg(&src)
+        .arg(".")
+        .status()
+        .unwrap();
+    assert!(st.success());
+    dir.join(name)
+}
+
+#[test]
+fn a_tar_from_a_pipe_gives_the_report_its_file_gives() {
+    use sha2::Digest;
+    for gz in [false, true] {
+        let w = tempfile::tempdir().unwrap();
+        let file = system_tar(w.path(), gz);
+        let bytes = std::fs::read(&file).unwrap();
+        let from_file = run_bounded(&file, &w.path().join("out-file"), &[]);
+        let piped = run_bounded_as(
+            &[],
+            Path::new("/dev/stdin"),
+            &w.path().join("out-pipe"),
+            &[],
+            Some(bytes.clone()),
+        );
+        let name = if gz { "tar.gz from a pipe" } else { "tar from a pipe" };
+        assert_bounded(name, &piped, &w.path().join("out-pipe"));
+        let (f, p) = (from_file.report.as_ref().unwrap(), piped.report.as_ref().unwrap());
+        let sha = hex::encode(sha2::Sha256::digest(&bytes));
+        assert_eq!(p["archive"]["sha256"], sha.as_str(), "{name}: every byte hashed, none lost to detection");
+        assert_eq!(f["archive"]["sha256"], p["archive"]["sha256"]);
+        assert_eq!(p["archive"]["size"], bytes.len() as u64);
+        assert_eq!(p["archive"]["container"], if gz { "tar-gz" } else { "tar" });
+        assert_eq!(from_file.codes(), piped.codes(), "{name}");
+        assert_eq!((from_file.code, f["verdict"].clone()), (piped.code, p["verdict"].clone()), "{name}");
+        assert_eq!(f["datasets"], p["datasets"], "{name}");
+        assert_eq!(std::fs::read(&file).unwrap(), bytes);
+    }
+}
+
+#[test]
+fn a_zip_from_a_pipe_is_refused() {
+    let w = tempfile::tempdir().unwrap();
+    let zip = data_zip(w.path(), "bureaux.csv", b"code_bureau,libelle\n0001,Mairie\n");
+    let out = w.path().join("out");
+    let run = run_bounded_as(&[], Path::new("/dev/stdin"), &out, &[], Some(std::fs::read(&zip).unwrap()));
+    assert_bounded("zip from a pipe", &run, &out);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("zip needs a file; save it first"), "{}", run.stderr);
+    assert!(!out.join("report.json").exists());
+}
+
+#[test]
+fn a_fifo_with_no_writer_is_refused_not_waited_on() {
+    let w = tempfile::tempdir().unwrap();
+    let fifo = w.path().join("export.tar");
+    mkfifo(&fifo);
+    let out = w.path().join("out");
+    let run = run_bounded(&fifo, &out, &[]);
+    assert_bounded("FIFO with no writer", &run, &out);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("no program writes to this pipe"), "{}", run.stderr);
+    assert!(run.secs < 15.0, "{:.1} s", run.secs);
 }
