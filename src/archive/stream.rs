@@ -145,19 +145,20 @@ mod tests {
         assert_eq!(all, data, "every byte once, none lost to detection");
     }
 
+    /// A FIFO named `f` in `dir`.
+    #[cfg(unix)]
+    fn make_fifo(dir: &std::path::Path) -> std::path::PathBuf {
+        let fifo = dir.join("f");
+        let mode = rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR;
+        rustix::fs::mknodat(rustix::fs::CWD, &fifo, rustix::fs::FileType::Fifo, mode, 0).unwrap();
+        fifo
+    }
+
     #[cfg(unix)]
     #[test]
     fn a_fifo_with_no_writer_is_refused_after_the_wait() {
         let dir = tempfile::tempdir().unwrap();
-        let fifo = dir.path().join("f");
-        rustix::fs::mknodat(
-            rustix::fs::CWD,
-            &fifo,
-            rustix::fs::FileType::Fifo,
-            rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR,
-            0,
-        )
-        .unwrap();
+        let fifo = make_fifo(dir.path());
         let start = Instant::now();
         let err = open_fifo(&fifo, Duration::from_millis(300)).expect_err("refused");
         assert!(start.elapsed() < Duration::from_secs(3));
@@ -168,15 +169,7 @@ mod tests {
     #[test]
     fn a_fifo_whose_writer_comes_late_is_read_whole() {
         let dir = tempfile::tempdir().unwrap();
-        let fifo = dir.path().join("f");
-        rustix::fs::mknodat(
-            rustix::fs::CWD,
-            &fifo,
-            rustix::fs::FileType::Fifo,
-            rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR,
-            0,
-        )
-        .unwrap();
+        let fifo = make_fifo(dir.path());
         let path = fifo.clone();
         let writer = std::thread::spawn(move || {
             std::thread::sleep(Duration::from_millis(200));
